@@ -1,0 +1,1 @@
+//! Generator of AMI types (work in progress).

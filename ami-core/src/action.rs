@@ -1,0 +1,135 @@
+//! The [`Action`] trait that every action type implements, and [`RawAction`]
+//! for actions built at run time.
+
+use std::fmt;
+
+use crate::encode::ActionWriter;
+use crate::error::EncodeError;
+
+/// Something that can be sent to Asterisk as an action.
+///
+/// Generated action types implement it; [`RawAction`] covers anything else.
+/// The `ActionID` is the client's business: implementations never write it.
+pub trait Action {
+    /// The AMI name sent in the `Action` header, e.g. `Originate`.
+    fn action_name(&self) -> &str;
+
+    /// Writes the action's parameters (everything but `Action` and `ActionID`).
+    fn write_params(&self, w: &mut ActionWriter<'_>);
+}
+
+impl<A: Action + ?Sized> Action for &A {
+    fn action_name(&self) -> &str {
+        (**self).action_name()
+    }
+    fn write_params(&self, w: &mut ActionWriter<'_>) {
+        (**self).write_params(w)
+    }
+}
+
+/// Appends `action` with the given ActionID to `out` as wire bytes. On error
+/// nothing is appended.
+///
+/// ```
+/// use ami_core::{encode_action, RawAction};
+/// let mut out = Vec::new();
+/// encode_action(&RawAction::new("Ping"), Some("a-1"), &mut out).unwrap();
+/// assert_eq!(out, b"Action: Ping\r\nActionID: a-1\r\n\r\n");
+/// ```
+pub fn encode_action(action: &dyn Action, action_id: Option<&str>, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    let mut w = ActionWriter::new(out, action.action_name());
+    if let Some(id) = action_id {
+        w.header("ActionID", id);
+    }
+    action.write_params(&mut w);
+    w.finish()
+}
+
+/// An action assembled at run time: a name and headers in order.
+///
+/// ```
+/// use ami_core::RawAction;
+/// let a = RawAction::new("Setvar").header("Variable", "FOO").header("Value", "bar");
+/// assert_eq!(a.name(), "Setvar");
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct RawAction {
+    name: String,
+    headers: Vec<(String, String)>,
+}
+
+impl RawAction {
+    /// An action with no parameters yet.
+    pub fn new(name: impl Into<String>) -> RawAction {
+        RawAction { name: name.into(), headers: Vec::new() }
+    }
+
+    /// Adds a header (repeat the call for repeated keys such as `Variable`).
+    pub fn header(mut self, key: impl Into<String>, value: impl Into<String>) -> RawAction {
+        self.headers.push((key.into(), value.into()));
+        self
+    }
+
+    /// Adds a header in place.
+    pub fn push(&mut self, key: impl Into<String>, value: impl Into<String>) {
+        self.headers.push((key.into(), value.into()));
+    }
+
+    /// The action name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The headers in order.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+}
+
+impl Action for RawAction {
+    fn action_name(&self) -> &str {
+        &self.name
+    }
+
+    fn write_params(&self, w: &mut ActionWriter<'_>) {
+        for (k, v) in &self.headers {
+            w.header(k, v);
+        }
+    }
+}
+
+impl fmt::Debug for RawAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("RawAction");
+        d.field("name", &self.name);
+        let shown: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                let secret = k.eq_ignore_ascii_case("secret") || k.eq_ignore_ascii_case("key");
+                (k.as_str(), if secret { "<redacted>" } else { v.as_str() })
+            })
+            .collect();
+        d.field("headers", &shown).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_secret_and_key() {
+        let a = RawAction::new("Login").header("Username", "admin").header("Secret", "s3cr3t").header("Key", "abc123");
+        let d = format!("{a:?}");
+        assert!(d.contains("admin") && !d.contains("s3cr3t") && !d.contains("abc123"), "{d}");
+    }
+
+    #[test]
+    fn repeated_headers_are_sent_in_order() {
+        let a = RawAction::new("Originate").header("Variable", "A=1").header("Variable", "B=2");
+        let mut out = Vec::new();
+        encode_action(&a, None, &mut out).unwrap();
+        assert_eq!(out, b"Action: Originate\r\nVariable: A=1\r\nVariable: B=2\r\n\r\n");
+    }
+}

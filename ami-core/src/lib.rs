@@ -1,0 +1,23 @@
+//! A blocking client for the Asterisk Manager Interface (AMI).
+//!
+//! - [`Decoder`] frames the server's byte stream into [`Message`]s (only
+//!   CRLF ends a line; values keep every byte).
+//! - [`ActionWriter`] and [`encode_action`] write actions, refusing CR, LF
+//!   and NUL in any key or value and anything over the server's limits.
+//! - [`Client`] connects (TCP or TLS), reads the banner and logs in, giving a
+//!   [`Session`] that sends actions and reads events. No async runtime.
+//! - With the `testkit` feature, [`testkit::FakeAsterisk`] is an in-process
+//!   AMI server that behaves like Asterisk 22, for tests.
+#![warn(missing_docs)]
+
+mod action;
+mod encode;
+mod error;
+mod frame;
+mod message;
+
+pub use action::{encode_action, Action, RawAction};
+pub use encode::{ActionWriter, MAX_LINES, MAX_LINE_LEN};
+pub use error::{EncodeError, Error, Phase, ProtocolError};
+pub use frame::{Banner, Decoder, DEFAULT_MAX_MESSAGE_SIZE};
+pub use message::{Header, Headers, Message, MessageKind};

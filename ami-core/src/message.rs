@@ -1,0 +1,372 @@
+//! One AMI message as it came off the wire: raw bytes plus an index of its lines.
+//!
+//! Asterisk writes `Key: Value` lines closed by an empty line. A [`Message`]
+//! keeps every byte the server sent (values need not be UTF-8) and offers
+//! case-insensitive lookup, repeated keys in order, and lossy text views.
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// Keys whose values never appear in `Debug` output.
+const SECRET_KEYS: [&[u8]; 2] = [b"secret", b"key"];
+
+/// Marker for a line that has no colon.
+const NO_COLON: usize = usize::MAX;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Line {
+    start: usize,
+    colon: usize,
+    end: usize,
+}
+
+/// What a message is, decided the way Asterisk's own clients must decide it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MessageKind {
+    /// Has an `Event` header (even when it also has `Response`, as
+    /// `OriginateResponse` does).
+    Event,
+    /// Has a `Response` header and no `Event` header.
+    Response,
+    /// `Response: Follows`: the command output format of Asterisk 13 and older.
+    Follows,
+    /// Neither `Event` nor `Response`.
+    Other,
+}
+
+/// One header line of a message, borrowed from it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Header<'a> {
+    name: &'a [u8],
+    value: Option<&'a [u8]>,
+}
+
+impl<'a> Header<'a> {
+    /// Splits one line (without its CRLF) the way Asterisk writes it: on the
+    /// first colon, with exactly one following space as the separator.
+    pub fn parse(line: &'a [u8]) -> Header<'a> {
+        match memchr::memchr(b':', line) {
+            None => Header { name: line, value: None },
+            Some(c) => {
+                let rest = &line[c + 1..];
+                let value = rest.strip_prefix(b" ").unwrap_or(rest);
+                Header { name: &line[..c], value: Some(value) }
+            }
+        }
+    }
+
+    /// The key as sent. For a line with no colon, the whole line.
+    pub fn name(&self) -> &'a [u8] {
+        self.name
+    }
+
+    /// The value as sent, or `None` for a line that has no colon.
+    pub fn value(&self) -> Option<&'a [u8]> {
+        self.value
+    }
+
+    /// The key as text (invalid UTF-8 replaced by U+FFFD).
+    pub fn name_str(&self) -> Cow<'a, str> {
+        String::from_utf8_lossy(self.name)
+    }
+
+    /// The value as text (invalid UTF-8 replaced by U+FFFD); empty for a line with no colon.
+    pub fn value_str(&self) -> Cow<'a, str> {
+        String::from_utf8_lossy(self.value.unwrap_or(b""))
+    }
+
+    /// Whether this line had no colon at all (such lines are kept, never dropped).
+    pub fn is_bare_line(&self) -> bool {
+        self.value.is_none()
+    }
+
+    /// Compares the key with `name`, ignoring ASCII case.
+    pub fn is(&self, name: &str) -> bool {
+        self.value.is_some() && self.name.eq_ignore_ascii_case(name.as_bytes())
+    }
+}
+
+impl fmt::Debug for Header<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secret = SECRET_KEYS.iter().any(|k| self.name.eq_ignore_ascii_case(k));
+        match self.value {
+            None => write!(f, "{:?}", self.name_str()),
+            Some(_) if secret => write!(f, "{}: <redacted>", self.name_str()),
+            Some(_) => write!(f, "{}: {:?}", self.name_str(), self.value_str()),
+        }
+    }
+}
+
+/// Iterates the lines of a frame (CRLF-separated, no trailing CRLF) as headers
+/// without allocating.
+#[derive(Clone)]
+pub struct Headers<'a> {
+    rest: Option<&'a [u8]>,
+}
+
+impl<'a> Headers<'a> {
+    /// Headers of a frame's bytes: lines separated by CRLF, without the final one.
+    pub fn new(frame: &'a [u8]) -> Self {
+        Headers { rest: if frame.is_empty() { None } else { Some(frame) } }
+    }
+}
+
+impl<'a> Iterator for Headers<'a> {
+    type Item = Header<'a>;
+
+    fn next(&mut self) -> Option<Header<'a>> {
+        let rest = self.rest?;
+        match memchr::memmem::find(rest, b"\r\n") {
+            Some(i) => {
+                self.rest = Some(&rest[i + 2..]);
+                Some(Header::parse(&rest[..i]))
+            }
+            None => {
+                self.rest = None;
+                Some(Header::parse(rest))
+            }
+        }
+    }
+}
+
+/// One message (event, response, or other) with every byte the server sent.
+///
+/// ```
+/// use ami_core::{Message, MessageKind};
+/// let m = Message::from_frame(b"Event: Hangup\r\nChannel: PJSIP/1-0001\r\nCause: 16".to_vec());
+/// assert_eq!(m.kind(), MessageKind::Event);
+/// assert_eq!(m.get_str("channel").as_deref(), Some("PJSIP/1-0001"));
+/// assert_eq!(m.get_str("CAUSE").as_deref(), Some("16"));
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Message {
+    bytes: Vec<u8>,
+    lines: Vec<Line>,
+}
+
+impl Message {
+    /// Builds a message from its frame: the header lines separated by CRLF,
+    /// without the closing empty line. Never fails: odd lines are kept as they are.
+    pub fn from_frame(bytes: Vec<u8>) -> Message {
+        let mut lines = Vec::with_capacity(16);
+        if !bytes.is_empty() {
+            let mut start = 0usize;
+            let ends = memchr::memmem::find_iter(&bytes, b"\r\n").chain(std::iter::once(bytes.len()));
+            for end in ends {
+                let colon = memchr::memchr(b':', &bytes[start..end]).map_or(NO_COLON, |c| start + c);
+                lines.push(Line { start, colon, end });
+                start = end + 2;
+            }
+        }
+        Message { bytes, lines }
+    }
+
+    /// Builds a message from header pairs (handy in tests and fake servers).
+    /// Keys and values are written as given; no validation is done here.
+    pub fn from_pairs<K: AsRef<[u8]>, V: AsRef<[u8]>>(pairs: impl IntoIterator<Item = (K, V)>) -> Message {
+        let mut bytes = Vec::new();
+        for (k, v) in pairs {
+            if !bytes.is_empty() {
+                bytes.extend_from_slice(b"\r\n");
+            }
+            bytes.extend_from_slice(k.as_ref());
+            bytes.extend_from_slice(b": ");
+            bytes.extend_from_slice(v.as_ref());
+        }
+        Message::from_frame(bytes)
+    }
+
+    fn header_at(&self, line: &Line) -> Header<'_> {
+        let (s, e) = (line.start, line.end);
+        if line.colon == NO_COLON {
+            return Header { name: &self.bytes[s..e], value: None };
+        }
+        let c = line.colon;
+        let rest = &self.bytes[c + 1..e];
+        Header { name: &self.bytes[s..c], value: Some(rest.strip_prefix(b" ").unwrap_or(rest)) }
+    }
+
+    /// Every line in order, repeated keys and colon-less lines included.
+    pub fn headers(&self) -> impl ExactSizeIterator<Item = Header<'_>> + DoubleEndedIterator + '_ {
+        self.lines.iter().map(move |l| self.header_at(l))
+    }
+
+    /// Number of lines in the message.
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Whether the message has no lines.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// The first value of `name` (ASCII case-insensitive), as raw bytes.
+    pub fn get(&self, name: &str) -> Option<&[u8]> {
+        self.headers().find(|h| h.is(name)).and_then(|h| h.value)
+    }
+
+    /// The first value of `name` as text (invalid UTF-8 replaced by U+FFFD).
+    pub fn get_str(&self, name: &str) -> Option<Cow<'_, str>> {
+        self.get(name).map(String::from_utf8_lossy)
+    }
+
+    /// Every value of `name` in order (for `Output`, `Variable`, `ChanVariable`...).
+    pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
+        self.headers().filter(move |h| h.is(name)).filter_map(|h| h.value)
+    }
+
+    /// Whether the message has a header called `name` (ASCII case-insensitive).
+    pub fn contains(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Event, response, old-style command output, or other.
+    pub fn kind(&self) -> MessageKind {
+        if self.contains("Event") {
+            MessageKind::Event
+        } else if let Some(r) = self.get("Response") {
+            if r.eq_ignore_ascii_case(b"Follows") {
+                MessageKind::Follows
+            } else {
+                MessageKind::Response
+            }
+        } else {
+            MessageKind::Other
+        }
+    }
+
+    /// The `Event` header's value, if any.
+    pub fn event_name(&self) -> Option<Cow<'_, str>> {
+        self.get_str("Event")
+    }
+
+    /// The `Response` header's value, if any (`Success`, `Error`, `Goodbye`, `Follows`...).
+    pub fn response(&self) -> Option<Cow<'_, str>> {
+        self.get_str("Response")
+    }
+
+    /// The `ActionID` header's value, if any.
+    pub fn action_id(&self) -> Option<Cow<'_, str>> {
+        self.get_str("ActionID")
+    }
+
+    /// The `Message` header's value, if any.
+    pub fn message(&self) -> Option<Cow<'_, str>> {
+        self.get_str("Message")
+    }
+
+    /// Whether this is a response whose `Response` is `Success` (any case).
+    pub fn is_success(&self) -> bool {
+        self.get("Response").is_some_and(|r| r.eq_ignore_ascii_case(b"Success"))
+    }
+
+    /// The raw frame bytes: lines separated by CRLF, without the closing empty line.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Gives back the raw frame bytes.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.bytes
+    }
+
+    /// The message as it is written on the wire, closing empty line included.
+    pub fn to_wire(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.bytes.len() + 4);
+        out.extend_from_slice(&self.bytes);
+        out.extend_from_slice(b"\r\n\r\n");
+        out
+    }
+
+    /// Whether every byte of the message is valid UTF-8.
+    pub fn is_utf8(&self) -> bool {
+        std::str::from_utf8(&self.bytes).is_ok()
+    }
+}
+
+impl fmt::Debug for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.headers()).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(s: &str) -> Message {
+        Message::from_frame(s.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn splits_on_first_colon_and_one_space() {
+        let m = msg("Event: X\r\nAppData: a: b\r\nTwo:  spaced \r\nTight:v\r\nEmpty:\r\nEmptySp: ");
+        let h: Vec<_> = m.headers().map(|h| (h.name_str().into_owned(), h.value_str().into_owned())).collect();
+        assert_eq!(
+            h,
+            [("Event", "X"), ("AppData", "a: b"), ("Two", " spaced "), ("Tight", "v"), ("Empty", ""), ("EmptySp", ""),]
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+        );
+    }
+
+    #[test]
+    fn keeps_lines_without_colon() {
+        let m = msg("Response: Follows\r\n--END COMMAND--");
+        let last = m.headers().last().unwrap();
+        assert!(last.is_bare_line());
+        assert_eq!(last.name(), b"--END COMMAND--");
+        assert_eq!(m.kind(), MessageKind::Follows);
+    }
+
+    #[test]
+    fn bare_lf_and_cr_stay_inside_values() {
+        let m = msg("Event: Newexten\r\nAppData: first line\nsecond: line\r\nMessage: Park successful\n\r\nX: a\rb");
+        assert_eq!(m.len(), 4);
+        assert_eq!(m.get("AppData"), Some(&b"first line\nsecond: line"[..]));
+        assert_eq!(m.get("message"), Some(&b"Park successful\n"[..]));
+        assert_eq!(m.get("x"), Some(&b"a\rb"[..]));
+    }
+
+    #[test]
+    fn repeated_keys_keep_order_and_lookup_ignores_case() {
+        let m = msg("Response: Success\r\nOutput: one\r\noutput: two\r\nOUTPUT: three");
+        let all: Vec<_> = m.get_all("Output").collect();
+        assert_eq!(all, [&b"one"[..], b"two", b"three"]);
+        assert!(m.is_success());
+    }
+
+    #[test]
+    fn event_wins_over_response() {
+        let m = msg("Event: OriginateResponse\r\nResponse: Failure");
+        assert_eq!(m.kind(), MessageKind::Event);
+        assert_eq!(msg("Foo: bar").kind(), MessageKind::Other);
+    }
+
+    #[test]
+    fn non_utf8_kept_with_lossy_view() {
+        let m = Message::from_frame(b"Event: Newchannel\r\nCallerIDName: Jos\xe9".to_vec());
+        assert_eq!(m.get("CallerIDName"), Some(&b"Jos\xe9"[..]));
+        assert_eq!(m.get_str("CallerIDName").unwrap(), "Jos\u{fffd}");
+        assert!(!m.is_utf8());
+    }
+
+    #[test]
+    fn debug_redacts_secrets() {
+        let m = msg("Action: Login\r\nUsername: admin\r\nSecret: hunter2\r\nKey: abcdef");
+        let d = format!("{m:?}");
+        assert!(d.contains("admin"));
+        assert!(!d.contains("hunter2"), "{d}");
+        assert!(!d.contains("abcdef"), "{d}");
+    }
+
+    #[test]
+    fn header_iterator_matches_message_index() {
+        let raw = b"Event: A\r\nB:c\r\nno colon\r\nD: e\nf";
+        let m = Message::from_frame(raw.to_vec());
+        let a: Vec<_> = Headers::new(raw).collect();
+        let b: Vec<_> = m.headers().collect();
+        assert_eq!(a, b);
+    }
+}
