@@ -21,3 +21,7 @@ pub use encode::{ActionWriter, MAX_LINES, MAX_LINE_LEN};
 pub use error::{EncodeError, Error, Phase, ProtocolError};
 pub use frame::{Banner, Decoder, DEFAULT_MAX_MESSAGE_SIZE};
 pub use message::{Header, Headers, Message, MessageKind};
+pub mod typed;
+
+#[cfg(feature = "testkit")]
+pub mod testkit;

@@ -1,0 +1,1 @@
+//! A fake Asterisk manager server for tests (being written).

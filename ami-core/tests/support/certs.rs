@@ -1,0 +1,1 @@
+//! Test certificates made at test time.

@@ -1,0 +1,1 @@
+//! Reads the raw transcripts in ../shared/spec-upstream/transcripts.
