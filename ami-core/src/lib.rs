@@ -11,16 +11,27 @@
 #![warn(missing_docs)]
 
 mod action;
+mod action_id;
+mod client;
+mod config;
+mod connection;
 mod encode;
 mod error;
 mod frame;
 mod message;
+mod response;
+mod transport;
 
 pub use action::{encode_action, Action, RawAction};
+pub use action_id::ActionIds;
+pub use client::{Client, Login, Session};
+pub use config::{Config, Timeouts, TlsConfig, DEFAULT_EVENT_QUEUE_LIMIT};
 pub use encode::{ActionWriter, MAX_LINES, MAX_LINE_LEN};
 pub use error::{EncodeError, Error, Phase, ProtocolError};
 pub use frame::{Banner, Decoder, DEFAULT_MAX_MESSAGE_SIZE};
 pub use message::{Header, Headers, Message, MessageKind};
+pub use response::{command_output, Response};
+pub use transport::Transport;
 pub mod typed;
 
 #[cfg(feature = "testkit")]

@@ -1,0 +1,288 @@
+//! The public blocking API: [`Client`] (connected, not logged in) and
+//! [`Session`] (logged in).
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use crate::action::{Action, RawAction};
+use crate::config::Config;
+use crate::connection::{deadline, Connection};
+use crate::error::{Error, Phase};
+use crate::frame::Banner;
+use crate::message::Message;
+use crate::response::{command_output, Response};
+use crate::transport::{self, Transport};
+
+/// How to log in: user, secret, plain or MD5 challenge, and which events to
+/// receive.
+///
+/// ```
+/// use ami_core::Login;
+/// let login = Login::new("admin", "s3cret").md5().events_off();
+/// assert!(!format!("{login:?}").contains("s3cret"));
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Login {
+    username: String,
+    secret: String,
+    md5: bool,
+    events: Option<String>,
+}
+
+impl Login {
+    /// Plain login (`Username`, `Secret`), receiving every event the user may read.
+    pub fn new(username: impl Into<String>, secret: impl Into<String>) -> Login {
+        Login { username: username.into(), secret: secret.into(), md5: false, events: None }
+    }
+
+    /// Log in by MD5 challenge: the secret never crosses the wire.
+    pub fn md5(mut self) -> Login {
+        self.md5 = true;
+        self
+    }
+
+    /// Receive no events (`Events: off`): for scripts that only send actions.
+    pub fn events_off(self) -> Login {
+        self.events("off")
+    }
+
+    /// Receive only these event classes, e.g. `"call,system"`; `"on"` for all.
+    pub fn events(mut self, mask: impl Into<String>) -> Login {
+        self.events = Some(mask.into());
+        self
+    }
+
+    /// The user name.
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+}
+
+impl fmt::Debug for Login {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Login")
+            .field("username", &self.username)
+            .field("secret", &"<redacted>")
+            .field("md5", &self.md5)
+            .field("events", &self.events)
+            .finish()
+    }
+}
+
+/// A connection whose banner has been read, not yet logged in.
+///
+/// ```no_run
+/// use ami_core::{Client, Config, Login, RawAction};
+/// let client = Client::connect(&Config::new("127.0.0.1", 5038))?;
+/// println!("AMI {}", client.banner().version().unwrap_or("?"));
+/// let mut session = client.login(&Login::new("admin", "secret"))?;
+/// let pong = session.send(&RawAction::new("Ping"))?;
+/// assert_eq!(pong.get("Ping").as_deref(), Some("Pong"));
+/// session.logoff()?;
+/// # Ok::<(), ami_core::Error>(())
+/// ```
+pub struct Client {
+    conn: Connection,
+    banner: Banner,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client").field("banner", &self.banner).finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Connects (TCP, or TLS when configured) and reads the banner.
+    pub fn connect(config: &Config) -> Result<Client, Error> {
+        let transport = transport::open(config)?;
+        Client::from_transport(transport, config.clone())
+    }
+
+    /// Runs over a stream you opened yourself (a proxy, a test double) and
+    /// reads the banner from it.
+    pub fn from_transport(transport: Box<dyn Transport>, config: Config) -> Result<Client, Error> {
+        let mut conn = Connection::new(transport, config);
+        let banner = conn.read_banner()?;
+        Ok(Client { conn, banner })
+    }
+
+    /// The banner line the server sent.
+    pub fn banner(&self) -> &Banner {
+        &self.banner
+    }
+
+    /// Logs in. A wrong user, secret or key gives
+    /// [`Error::AuthenticationFailed`] (Asterisk answers about a second late,
+    /// then closes the connection).
+    pub fn login(mut self, login: &Login) -> Result<Session, Error> {
+        let timeout = self.conn.config().timeouts.login;
+        let mut action = RawAction::new("Login").header("Username", login.username.as_str());
+        if login.md5 {
+            let challenge = RawAction::new("Challenge").header("AuthType", "MD5");
+            let answer = self.conn.request(&challenge, timeout, Phase::Login)?;
+            let challenge = answer.get("Challenge").unwrap_or_default().into_owned();
+            let key = md5::compute(format!("{challenge}{}", login.secret));
+            action = action.header("AuthType", "MD5").header("Key", format!("{key:x}"));
+        } else {
+            action = action.header("Secret", login.secret.as_str());
+        }
+        if let Some(events) = &login.events {
+            action = action.header("Events", events.as_str());
+        }
+        self.conn.request(&action, timeout, Phase::Login)?;
+        Ok(Session { conn: self.conn, banner: self.banner, username: login.username.clone() })
+    }
+
+    /// Sends an action before logging in (`Challenge`, say). Asterisk answers
+    /// every other action with `Permission denied` until login.
+    pub fn send(&mut self, action: &dyn Action) -> Result<Response, Error> {
+        let timeout = self.conn.config().timeouts.response;
+        self.conn.request(action, timeout, Phase::Response)
+    }
+}
+
+/// A logged-in connection: send actions, read events.
+///
+/// Events that arrive while an action waits for its answer, including those
+/// that came in the same read as the login response, are queued and read
+/// afterwards with [`next_event`](Session::next_event),
+/// [`next_event_timeout`](Session::next_event_timeout),
+/// [`try_next_event`](Session::try_next_event) or
+/// [`drain_events`](Session::drain_events). When more than the configured
+/// limit are waiting, the oldest is dropped and counted in
+/// [`dropped_events`](Session::dropped_events).
+pub struct Session {
+    conn: Connection,
+    banner: Banner,
+    username: String,
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("username", &self.username)
+            .field("banner", &self.banner)
+            .field("queued_events", &self.conn.queued_events())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    /// The banner line the server sent.
+    pub fn banner(&self) -> &Banner {
+        &self.banner
+    }
+
+    /// The user this session logged in as.
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+
+    /// The prefix of this connection's ActionIDs (random per connection).
+    pub fn action_id_prefix(&self) -> &str {
+        self.conn.ids().prefix()
+    }
+
+    /// Sends an action and waits for its response. For list actions the
+    /// response holds every item up to the completion event.
+    ///
+    /// `Response: Error` becomes an error: [`Error::PermissionDenied`],
+    /// [`Error::UnknownAction`] or [`Error::ActionFailed`].
+    pub fn send(&mut self, action: &dyn Action) -> Result<Response, Error> {
+        let timeout = self.conn.config().timeouts.response;
+        self.conn.request(action, timeout, Phase::Response)
+    }
+
+    /// Like [`send`](Session::send) with a timeout for this action only.
+    pub fn send_with_timeout(&mut self, action: &dyn Action, timeout: Option<Duration>) -> Result<Response, Error> {
+        self.conn.request(action, timeout, Phase::Response)
+    }
+
+    /// Sends `Ping`; the server answers `Pong`.
+    pub fn ping(&mut self) -> Result<(), Error> {
+        self.send(&RawAction::new("Ping")).map(drop)
+    }
+
+    /// Runs a CLI command and returns its output lines (both the `Output:`
+    /// format of Asterisk 14+ and the `--END COMMAND--` format of older
+    /// servers). A command the CLI rejects gives [`Error::CommandFailed`].
+    pub fn command(&mut self, command: &str) -> Result<Vec<String>, Error> {
+        match self.send(&RawAction::new("Command").header("Command", command)) {
+            Ok(r) => Ok(command_output(r.message())),
+            Err(Error::ActionFailed { response, .. }) if response.contains("Output") => {
+                Err(Error::CommandFailed { command: command.to_owned(), output: command_output(&response) })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Blocks until an event arrives.
+    pub fn next_event(&mut self) -> Result<Message, Error> {
+        match self.conn.next_event(None)? {
+            Some(e) => Ok(e),
+            None => Err(Error::Timeout { phase: Phase::Event }),
+        }
+    }
+
+    /// Waits up to `timeout` for an event; `Ok(None)` if none came.
+    pub fn next_event_timeout(&mut self, timeout: Duration) -> Result<Option<Message>, Error> {
+        self.conn.next_event(deadline(Some(timeout)))
+    }
+
+    /// Waits until `until` for an event; `Ok(None)` if none came.
+    pub fn next_event_until(&mut self, until: Instant) -> Result<Option<Message>, Error> {
+        self.conn.next_event(Some(until))
+    }
+
+    /// An event already queued, without reading from the network.
+    pub fn try_next_event(&mut self) -> Option<Message> {
+        self.conn.try_next_event()
+    }
+
+    /// Takes every queued event, without reading from the network.
+    pub fn drain_events(&mut self) -> impl Iterator<Item = Message> + '_ {
+        std::iter::from_fn(move || self.conn.try_next_event())
+    }
+
+    /// Blocks for each next event; ends after the first error.
+    pub fn events(&mut self) -> impl Iterator<Item = Result<Message, Error>> + '_ {
+        let mut failed = false;
+        std::iter::from_fn(move || {
+            if failed {
+                return None;
+            }
+            let next = self.next_event();
+            failed = next.is_err();
+            Some(next)
+        })
+    }
+
+    /// Number of events waiting in the queue.
+    pub fn queued_events(&self) -> usize {
+        self.conn.queued_events()
+    }
+
+    /// Messages dropped because a queue was full.
+    pub fn dropped_events(&self) -> u64 {
+        self.conn.dropped()
+    }
+
+    /// A response that matched no action this session was waiting for (a
+    /// late answer after a timeout, a second answer, one without ActionID).
+    pub fn take_unmatched_response(&mut self) -> Option<Message> {
+        self.conn.take_unmatched()
+    }
+
+    /// Whether the server closed the connection or it broke.
+    pub fn is_closed(&self) -> bool {
+        self.conn.is_closed()
+    }
+
+    /// Sends `Logoff`, reads `Goodbye`, and closes the connection.
+    pub fn logoff(mut self) -> Result<(), Error> {
+        let result = self.send(&RawAction::new("Logoff")).map(drop);
+        self.conn.shutdown();
+        result
+    }
+}

@@ -1,0 +1,182 @@
+//! Where to connect and how long to wait: [`Config`], [`Timeouts`], [`TlsConfig`].
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::frame::DEFAULT_MAX_MESSAGE_SIZE;
+
+/// How long each phase may take. `None` waits forever.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Timeouts {
+    /// Opening the TCP connection (per resolved address).
+    pub connect: Option<Duration>,
+    /// The TLS handshake and the banner line.
+    pub handshake: Option<Duration>,
+    /// Logging in (the server answers a failed login about 1 s late).
+    pub login: Option<Duration>,
+    /// Writing one action.
+    pub write: Option<Duration>,
+    /// Waiting for one action's response, list items included.
+    pub response: Option<Duration>,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Some(Duration::from_secs(10)),
+            handshake: Some(Duration::from_secs(10)),
+            login: Some(Duration::from_secs(10)),
+            write: Some(Duration::from_secs(10)),
+            response: Some(Duration::from_secs(30)),
+        }
+    }
+}
+
+impl Timeouts {
+    /// The same timeout for every phase.
+    pub fn all(t: Option<Duration>) -> Timeouts {
+        Timeouts { connect: t, handshake: t, login: t, write: t, response: t }
+    }
+}
+
+/// TLS settings. Certificate verification is on unless
+/// [`TlsConfig::danger_accept_invalid_certs`] turns it off.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TlsConfig {
+    pub(crate) ca_files: Vec<PathBuf>,
+    pub(crate) ca_pems: Vec<Vec<u8>>,
+    pub(crate) server_name: Option<String>,
+    pub(crate) accept_invalid_certs: bool,
+}
+
+impl TlsConfig {
+    /// Verify the server against the system's trusted roots.
+    pub fn new() -> TlsConfig {
+        TlsConfig::default()
+    }
+
+    /// Also trust the PEM certificate(s) in `path` (a private CA, or the
+    /// server's own self-signed certificate).
+    pub fn ca_file(mut self, path: impl Into<PathBuf>) -> TlsConfig {
+        self.ca_files.push(path.into());
+        self
+    }
+
+    /// Also trust this PEM certificate.
+    pub fn ca_pem(mut self, pem: impl Into<Vec<u8>>) -> TlsConfig {
+        self.ca_pems.push(pem.into());
+        self
+    }
+
+    /// The name to send as SNI and to check the certificate against; the
+    /// host name by default.
+    pub fn server_name(mut self, name: impl Into<String>) -> TlsConfig {
+        self.server_name = Some(name.into());
+        self
+    }
+
+    /// Accept any certificate, even expired, self-signed or for another host.
+    /// For lab servers only: this removes all protection against
+    /// interception.
+    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> TlsConfig {
+        self.accept_invalid_certs = accept;
+        self
+    }
+}
+
+/// Everything needed to reach one Asterisk server.
+///
+/// ```
+/// use std::time::Duration;
+/// use ami_core::{Config, TlsConfig};
+/// let plain = Config::new("pbx.example.com", 5038);
+/// let tls = Config::new("pbx.example.com", 5039)
+///     .tls(TlsConfig::new().ca_file("/etc/asterisk/keys/ca.crt"))
+///     .response_timeout(Some(Duration::from_secs(5)));
+/// assert_eq!(tls.port(), 5039);
+/// # let _ = plain;
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub(crate) host: String,
+    pub(crate) port: u16,
+    pub(crate) tls: Option<TlsConfig>,
+    pub(crate) timeouts: Timeouts,
+    pub(crate) max_message_size: usize,
+    pub(crate) event_queue_limit: usize,
+}
+
+/// Default number of events a [`Session`](crate::Session) keeps before it
+/// drops the oldest.
+pub const DEFAULT_EVENT_QUEUE_LIMIT: usize = 100_000;
+
+impl Config {
+    /// Plain TCP to `host:port` with default timeouts.
+    pub fn new(host: impl Into<String>, port: u16) -> Config {
+        Config {
+            host: host.into(),
+            port,
+            tls: None,
+            timeouts: Timeouts::default(),
+            max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
+            event_queue_limit: DEFAULT_EVENT_QUEUE_LIMIT,
+        }
+    }
+
+    /// Use TLS with these settings.
+    pub fn tls(mut self, tls: TlsConfig) -> Config {
+        self.tls = Some(tls);
+        self
+    }
+
+    /// Replace all timeouts.
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Config {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// Timeout for opening the TCP connection.
+    pub fn connect_timeout(mut self, t: Option<Duration>) -> Config {
+        self.timeouts.connect = t;
+        self
+    }
+
+    /// Timeout for each action's response.
+    pub fn response_timeout(mut self, t: Option<Duration>) -> Config {
+        self.timeouts.response = t;
+        self
+    }
+
+    /// Largest message accepted from the server, in bytes.
+    pub fn max_message_size(mut self, bytes: usize) -> Config {
+        self.max_message_size = bytes;
+        self
+    }
+
+    /// Most events queued before the oldest is dropped (and counted).
+    pub fn event_queue_limit(mut self, events: usize) -> Config {
+        self.event_queue_limit = events.max(1);
+        self
+    }
+
+    /// The host name or address.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The TCP port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The timeouts in force.
+    pub fn get_timeouts(&self) -> &Timeouts {
+        &self.timeouts
+    }
+
+    /// The TLS settings, if TLS is on.
+    pub fn get_tls(&self) -> Option<&TlsConfig> {
+        self.tls.as_ref()
+    }
+}

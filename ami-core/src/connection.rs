@@ -1,0 +1,274 @@
+//! The single-threaded engine under [`Client`](crate::Client) and
+//! [`Session`](crate::Session): writes actions, reads until the answer
+//! arrives, and queues every other message it meets.
+
+use std::collections::VecDeque;
+use std::io::{ErrorKind, Write};
+use std::time::{Duration, Instant};
+
+use crate::action::{encode_action, Action};
+use crate::action_id::ActionIds;
+use crate::config::Config;
+use crate::error::{Error, Phase, ProtocolError};
+use crate::frame::{Banner, Decoder};
+use crate::message::{Message, MessageKind};
+use crate::response::{ends_list, error_for, is_error, Response};
+use crate::transport::Transport;
+
+/// Longest banner line accepted.
+const MAX_BANNER: usize = 1024;
+
+pub(crate) struct Connection {
+    transport: Box<dyn Transport>,
+    decoder: Decoder,
+    out: Vec<u8>,
+    /// The read timeout currently set on the transport (`None`: never set).
+    read_timeout: Option<Option<Duration>>,
+    write_timeout_set: bool,
+    config: Config,
+    events: VecDeque<Message>,
+    unmatched: VecDeque<Message>,
+    dropped: u64,
+    ids: ActionIds,
+    closed: bool,
+}
+
+pub(crate) fn deadline(timeout: Option<Duration>) -> Option<Instant> {
+    timeout.map(|t| Instant::now() + t)
+}
+
+impl Connection {
+    pub(crate) fn new(transport: Box<dyn Transport>, config: Config) -> Connection {
+        Connection {
+            transport,
+            decoder: Decoder::with_max_message_size(config.max_message_size),
+            out: Vec::with_capacity(512),
+            read_timeout: None,
+            write_timeout_set: false,
+            config,
+            events: VecDeque::new(),
+            unmatched: VecDeque::new(),
+            dropped: 0,
+            ids: ActionIds::new(),
+            closed: false,
+        }
+    }
+
+    pub(crate) fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub(crate) fn ids(&self) -> &ActionIds {
+        &self.ids
+    }
+
+    /// Reads the `Asterisk Call Manager/x.y.z` line.
+    pub(crate) fn read_banner(&mut self) -> Result<Banner, Error> {
+        let until = deadline(self.config.timeouts.handshake);
+        loop {
+            if let Some(banner) = self.decoder.decode_banner()? {
+                return check_banner(banner);
+            }
+            let pending = self.decoder.buffered();
+            if pending.len() > MAX_BANNER || pending.contains(&0) {
+                return Err(ProtocolError::BadBanner { received: preview(pending) }.into());
+            }
+            self.fill(until, Phase::Banner)?;
+        }
+    }
+
+    /// Reads more bytes, waiting at most until `until`.
+    fn fill(&mut self, until: Option<Instant>, phase: Phase) -> Result<(), Error> {
+        if self.closed {
+            return Err(Error::ConnectionClosed { phase });
+        }
+        let timeout = match until {
+            None => None,
+            Some(d) => match d.checked_duration_since(Instant::now()) {
+                Some(left) if !left.is_zero() => Some(left.max(Duration::from_millis(1))),
+                _ => return Err(Error::Timeout { phase }),
+            },
+        };
+        if self.read_timeout != Some(timeout) {
+            self.transport.set_read_timeout(timeout).map_err(|e| Error::io(phase, e))?;
+            self.read_timeout = Some(timeout);
+        }
+        match self.decoder.read_from(&mut *self.transport) {
+            Ok(0) => {
+                self.closed = true;
+                if self.decoder.has_partial() {
+                    Err(ProtocolError::Truncated.into())
+                } else {
+                    Err(Error::ConnectionClosed { phase })
+                }
+            }
+            Ok(_) => Ok(()),
+            Err(e) if e.kind() == ErrorKind::Interrupted => Ok(()),
+            Err(e) => {
+                let err = Error::io(phase, e);
+                if !err.is_timeout() {
+                    self.closed = true;
+                }
+                Err(err)
+            }
+        }
+    }
+
+    /// The next message off the wire (not from the queues).
+    fn read_message(&mut self, until: Option<Instant>, phase: Phase) -> Result<Message, Error> {
+        loop {
+            match self.decoder.decode() {
+                Ok(Some(m)) => return Ok(m),
+                Ok(None) => self.fill(until, phase)?,
+                Err(e) => {
+                    self.closed = true;
+                    return Err(e.into());
+                }
+            }
+        }
+    }
+
+    /// Keeps a message nobody is waiting for: events for the event queue,
+    /// anything else for the unmatched queue. Full queues drop their oldest.
+    fn stash(&mut self, m: Message) {
+        let queue = if m.kind() == MessageKind::Event { &mut self.events } else { &mut self.unmatched };
+        if queue.len() >= self.config.event_queue_limit {
+            queue.pop_front();
+            self.dropped += 1;
+        }
+        queue.push_back(m);
+    }
+
+    /// Writes one action with a fresh ActionID; returns the ActionID.
+    pub(crate) fn write_action(&mut self, action: &dyn Action) -> Result<String, Error> {
+        let id = self.ids.next_id();
+        self.out.clear();
+        encode_action(action, Some(&id), &mut self.out)?;
+        if self.closed {
+            return Err(Error::ConnectionClosed { phase: Phase::Write });
+        }
+        if !self.write_timeout_set {
+            self.transport.set_write_timeout(self.config.timeouts.write).map_err(|e| Error::io(Phase::Write, e))?;
+            self.write_timeout_set = true;
+        }
+        let written = self.transport.write_all(&self.out).and_then(|_| self.transport.flush());
+        if let Err(e) = written {
+            let err = Error::io(Phase::Write, e);
+            self.closed = true;
+            return Err(err);
+        }
+        Ok(id)
+    }
+
+    /// Sends `action` and waits for its response (and list items), within `timeout`.
+    pub(crate) fn request(
+        &mut self,
+        action: &dyn Action,
+        timeout: Option<Duration>,
+        phase: Phase,
+    ) -> Result<Response, Error> {
+        let id = self.write_action(action)?;
+        let until = deadline(timeout);
+        let response = loop {
+            let m = self.read_message(until, phase)?;
+            let is_answer = matches!(m.kind(), MessageKind::Response | MessageKind::Follows);
+            if is_answer && m.get("ActionID") == Some(id.as_bytes()) {
+                break m;
+            }
+            self.stash(m);
+        };
+        if is_error(&response) {
+            return Err(error_for(action.action_name(), response));
+        }
+        let mut response = Response::new(response);
+        if response.is_list() {
+            loop {
+                let m = self.read_message(until, phase)?;
+                if m.kind() == MessageKind::Event && m.get("ActionID") == Some(id.as_bytes()) {
+                    if ends_list(&m) {
+                        response.complete(m);
+                        break;
+                    }
+                    response.push_item(m);
+                } else {
+                    self.stash(m);
+                }
+            }
+        }
+        self.absorb_buffered();
+        Ok(response)
+    }
+
+    /// Moves every complete message already received into the queues, so
+    /// events that came in the same read as a response are counted and
+    /// readable without touching the network. A framing error is left for
+    /// the next read to report.
+    fn absorb_buffered(&mut self) {
+        while let Ok(Some(m)) = self.decoder.decode() {
+            self.stash(m);
+        }
+    }
+
+    /// The next queued event, or the next one off the wire before `until`.
+    /// `Ok(None)` when the time ran out.
+    pub(crate) fn next_event(&mut self, until: Option<Instant>) -> Result<Option<Message>, Error> {
+        loop {
+            if let Some(e) = self.events.pop_front() {
+                return Ok(Some(e));
+            }
+            match self.read_message(until, Phase::Event) {
+                Ok(m) => self.stash(m),
+                Err(e) if e.is_timeout() => return Ok(None),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    pub(crate) fn try_next_event(&mut self) -> Option<Message> {
+        if self.events.is_empty() {
+            self.absorb_buffered();
+        }
+        self.events.pop_front()
+    }
+
+    pub(crate) fn queued_events(&self) -> usize {
+        self.events.len()
+    }
+
+    pub(crate) fn take_unmatched(&mut self) -> Option<Message> {
+        self.unmatched.pop_front()
+    }
+
+    pub(crate) fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed
+    }
+
+    pub(crate) fn shutdown(&mut self) {
+        self.closed = true;
+        self.transport.shutdown();
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        self.transport.shutdown();
+    }
+}
+
+fn preview(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).into_owned()
+}
+
+/// Any printable line is a banner (servers and proxies differ); control
+/// bytes mean the peer is not speaking AMI.
+fn check_banner(banner: Banner) -> Result<Banner, Error> {
+    let bad = banner.line().chars().any(|c| c.is_control() && c != '\t' || c == '\u{fffd}');
+    if bad || banner.line().trim().is_empty() {
+        return Err(ProtocolError::BadBanner { received: preview(banner.line().as_bytes()) }.into());
+    }
+    Ok(banner)
+}
