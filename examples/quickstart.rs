@@ -1,0 +1,94 @@
+//! Connect, log in, ping, run a CLI command, count channels, print two
+//! seconds of events, log off.
+//!
+//! Without `AMI_HOST` it runs against the embedded fake Asterisk; with
+//! `AMI_HOST`, `AMI_PORT`, `AMI_USER`, `AMI_SECRET` (and `AMI_TLS=1`,
+//! `AMI_CA_FILE`) against a real server. Exits non-zero if a step fails.
+//!
+//! ```sh
+//! cargo run --example quickstart
+//! AMI_HOST=pbx.example.com AMI_USER=admin AMI_SECRET=... cargo run --example quickstart
+//! ```
+
+use std::env;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use ami_core::testkit::FakeAsterisk;
+use ami_core::{Client, Config, Login, RawAction, TlsConfig};
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("quickstart failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
+    // Keep the fake server alive for the whole run when there is no real one.
+    let (config, login, _fake) = match env::var("AMI_HOST") {
+        Ok(host) => {
+            let (config, login) = real_server(host)?;
+            (config, login, None)
+        }
+        Err(_) => {
+            let fake = FakeAsterisk::start()?;
+            println!("AMI_HOST is not set: using the embedded fake Asterisk on {}", fake.addr());
+            let config = Config::new(fake.addr().ip().to_string(), fake.addr().port());
+            (config, Login::new("admin", "admin-secret"), Some(fake))
+        }
+    };
+
+    let client = Client::connect(&config)?;
+    println!("connected: {} (AMI version {})", client.banner().line(), client.banner().version().unwrap_or("unknown"));
+
+    let mut ami = client.login(&login)?;
+    println!("logged in as {}", ami.username());
+
+    ami.ping()?;
+    println!("ping: pong");
+
+    for line in ami.command("core show version")? {
+        println!("core show version: {line}");
+    }
+
+    let channels = ami.send(&RawAction::new("CoreShowChannels"))?;
+    println!("channels: {}", channels.items().len());
+
+    let until = Instant::now() + Duration::from_secs(2);
+    let mut seen = 0;
+    while let Some(event) = ami.next_event_until(until)? {
+        seen += 1;
+        let name = event.event_name().unwrap_or_default().into_owned();
+        let channel = event.get_str("Channel").map(|c| format!(" {c}")).unwrap_or_default();
+        println!("event: {name}{channel}");
+    }
+    println!("{seen} events in 2 s ({} dropped)", ami.dropped_events());
+
+    ami.logoff()?;
+    println!("logged off");
+    Ok(())
+}
+
+fn real_server(host: String) -> Result<(Config, Login), Box<dyn std::error::Error>> {
+    let tls = env::var("AMI_TLS").is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"));
+    let default_port = if tls { 5039 } else { 5038 };
+    let port = match env::var("AMI_PORT") {
+        Ok(p) => p.parse().map_err(|_| format!("AMI_PORT is not a port number: {p:?}"))?,
+        Err(_) => default_port,
+    };
+    let mut config = Config::new(host, port);
+    if tls {
+        let mut settings = TlsConfig::new();
+        if let Ok(ca) = env::var("AMI_CA_FILE") {
+            settings = settings.ca_file(ca);
+        }
+        config = config.tls(settings);
+    }
+    let user = env::var("AMI_USER").unwrap_or_else(|_| "admin".into());
+    let secret = env::var("AMI_SECRET").unwrap_or_default();
+    Ok((config, Login::new(user, secret)))
+}
