@@ -1,1 +1,3 @@
 //! Generator of AMI types (work in progress).
+
+pub mod extract;
