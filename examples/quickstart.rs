@@ -35,10 +35,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             (config, login, None)
         }
         Err(_) => {
-            let fake = FakeAsterisk::start()?;
+            let fake = FakeAsterisk::builder().call_duration(Duration::from_secs(1)).start()?;
             println!("AMI_HOST is not set: using the embedded fake Asterisk on {}", fake.addr());
             let config = Config::new(fake.addr().ip().to_string(), fake.addr().port());
-            (config, Login::new("admin", "admin-secret"), Some(fake))
+            let login = Login::new("admin", "admin-secret");
+            place_demo_call(&config, &login)?;
+            (config, login, Some(fake))
         }
     };
 
@@ -71,6 +73,19 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     ami.logoff()?;
     println!("logged off");
     Ok(())
+}
+
+/// Gives the fake something to show: a one-second call, placed from a
+/// second connection, that ends while the quickstart watches events.
+fn place_demo_call(config: &Config, login: &Login) -> Result<(), ami_core::Error> {
+    let mut ami = Client::connect(config)?.login(&login.clone().events_off())?;
+    let call = RawAction::new("Originate")
+        .header("Channel", "Local/200@demo")
+        .header("Application", "Wait")
+        .header("Data", "1")
+        .header("Async", "true");
+    ami.send(&call)?;
+    ami.logoff()
 }
 
 fn real_server(host: String) -> Result<(Config, Login), Box<dyn std::error::Error>> {

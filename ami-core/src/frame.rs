@@ -65,6 +65,8 @@ pub struct Decoder {
     /// Where the search for the end of the current frame resumes.
     scanned: usize,
     max_message: usize,
+    /// Searcher for the end of a frame, built once.
+    end_finder: memchr::memmem::Finder<'static>,
 }
 
 impl Default for Decoder {
@@ -82,7 +84,14 @@ impl Decoder {
     /// A decoder that fails with [`ProtocolError::MessageTooLarge`] once one
     /// message grows past `max` bytes without ending.
     pub fn with_max_message_size(max: usize) -> Decoder {
-        Decoder { buf: Vec::new(), end: 0, pos: 0, scanned: 0, max_message: max.max(64) }
+        Decoder {
+            buf: Vec::new(),
+            end: 0,
+            pos: 0,
+            scanned: 0,
+            max_message: max.max(64),
+            end_finder: memchr::memmem::Finder::new(b"\r\n\r\n"),
+        }
     }
 
     /// Appends bytes received from the server.
@@ -131,6 +140,7 @@ impl Decoder {
     pub fn decode_banner(&mut self) -> Result<Option<Banner>, ProtocolError> {
         let rest = &self.buf[self.pos..self.end];
         match memchr::memmem::find(rest, b"\r\n") {
+            Some(i) if i > self.max_message => Err(ProtocolError::MessageTooLarge { limit: self.max_message }),
             Some(i) => {
                 let banner = Banner::new(&rest[..i]);
                 self.pos += i + 2;
@@ -154,7 +164,10 @@ impl Decoder {
         }
         // The first line of a frame ends in CRLF; the frame ends at CRLF CRLF.
         let from = self.scanned.saturating_sub(3).max(self.pos);
-        match memchr::memmem::find(&self.buf[from..self.end], b"\r\n\r\n") {
+        match self.end_finder.find(&self.buf[from..self.end]) {
+            Some(i) if from + i - self.pos > self.max_message => {
+                Err(ProtocolError::MessageTooLarge { limit: self.max_message })
+            }
             Some(i) => {
                 let start = self.pos;
                 let end = from + i;
@@ -164,7 +177,8 @@ impl Decoder {
             }
             None => {
                 self.scanned = self.end;
-                if self.end - self.pos > self.max_message {
+                // Up to three pending bytes may still be part of the end marker.
+                if self.end - self.pos > self.max_message + 3 {
                     Err(ProtocolError::MessageTooLarge { limit: self.max_message })
                 } else {
                     Ok(None)
@@ -237,6 +251,26 @@ mod tests {
         d.feed(b"Event: Big\r\n");
         d.feed(&[b'x'; 200]);
         assert_eq!(d.decode().unwrap_err(), ProtocolError::MessageTooLarge { limit: 100 });
+    }
+
+    #[test]
+    fn size_limit_does_not_depend_on_read_boundaries() {
+        let mut wire = b"Event: Big\r\nData: ".to_vec();
+        wire.extend([b'x'; 100]);
+        wire.extend(b"\r\n\r\n");
+        let frame_len = wire.len() - 4;
+        for limit in [frame_len - 1, frame_len] {
+            let outcomes: Vec<bool> = (0..=wire.len())
+                .map(|cut| {
+                    let mut d = Decoder::with_max_message_size(limit);
+                    d.feed(&wire[..cut]);
+                    let first = d.decode();
+                    d.feed(&wire[cut..]);
+                    first.and_then(|_| d.decode()).is_ok()
+                })
+                .collect();
+            assert!(outcomes.iter().all(|&ok| ok == (limit >= frame_len)), "limit {limit}: {outcomes:?}");
+        }
     }
 
     #[test]

@@ -1,1 +1,304 @@
-//! Helpers that generated event and action types call (filled in by the generator work).
+//! The small, out-of-line helpers and traits that generated action and event
+//! types (the `ami-actions` crate) are built on.
+//!
+//! Generated code stays thin: an event accessor is one call to [`field`],
+//! [`parse_field`] or [`bool_field`]; an action's `write_params` is one call
+//! per parameter into [`ActionWriter`] or [`put_bool`], [`put_all`] and
+//! [`put_extra`]. Keeping the logic here, compiled once, is what keeps a
+//! build of a few hundred generated types fast.
+//!
+//! The traits let code work over any generated type: [`EventType`] for
+//! events, [`ActionType`] and [`ListAction`] for actions, [`FromMessage`] for
+//! turning list items into typed events. [`ActionInfo`] and [`EventInfo`]
+//! are the shape of the run-time metadata tables the generator emits.
+
+use std::borrow::Cow;
+
+use crate::action::Action;
+use crate::encode::ActionWriter;
+use crate::message::{Header, Message};
+
+/// The first value of header `name` (ASCII case-insensitive) as text.
+pub fn field<'a>(msg: &'a Message, name: &str) -> Option<Cow<'a, str>> {
+    msg.get_str(name)
+}
+
+/// The first value of header `name`, converted with `T::from` (generated
+/// enums map unknown values to their `Other` variant, so this never fails
+/// for a present header).
+pub fn parse_field<T: for<'s> From<&'s str>>(msg: &Message, name: &str) -> Option<T> {
+    field(msg, name).map(|v| T::from(&v))
+}
+
+/// The first value of header `name` read as a boolean the way Asterisk's
+/// `ast_true`/`ast_false` read one (`yes`, `true`, `1`, `on` / `no`, `false`,
+/// `0`, `off`, any case). `None` when the header is missing or is neither;
+/// the raw value stays reachable through the message.
+pub fn bool_field(msg: &Message, name: &str) -> Option<bool> {
+    parse_bool(msg.get(name)?)
+}
+
+/// Reads `yes`/`true`/`1`/`on` as `true` and `no`/`false`/`0`/`off` as `false`
+/// (ASCII case-insensitive, surrounding spaces ignored).
+pub fn parse_bool(value: &[u8]) -> Option<bool> {
+    let start = value.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(value.len());
+    let end = value.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    let v = &value[start..end];
+    if [&b"yes"[..], b"true", b"1", b"on", b"y", b"t"].iter().any(|t| v.eq_ignore_ascii_case(t)) {
+        Some(true)
+    } else if [&b"no"[..], b"false", b"0", b"off", b"n", b"f"].iter().any(|t| v.eq_ignore_ascii_case(t)) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// The position of `value` in `names`, compared ASCII case-insensitively.
+pub fn enum_index(value: &str, names: &[&str]) -> Option<usize> {
+    names.iter().position(|n| n.eq_ignore_ascii_case(value))
+}
+
+/// Compares `a` with the already lower-case `lower` as if `a` were lower-cased.
+fn cmp_lower(a: &[u8], lower: &[u8]) -> std::cmp::Ordering {
+    let n = a.len().min(lower.len());
+    for i in 0..n {
+        let c = a[i].to_ascii_lowercase().cmp(&lower[i]);
+        if c.is_ne() {
+            return c;
+        }
+    }
+    a.len().cmp(&lower.len())
+}
+
+/// Finds `name` in `sorted_lower` (lower-case names in byte order) ignoring
+/// ASCII case, without allocating.
+pub fn name_index(name: &[u8], sorted_lower: &[&str]) -> Option<usize> {
+    sorted_lower.binary_search_by(|probe| cmp_lower(name, probe.as_bytes()).reverse()).ok()
+}
+
+/// The value of the message's `Event` header looked up in `sorted_lower`
+/// (see [`name_index`]). The `Event` header is normally the first line, so
+/// this is a handful of byte comparisons.
+pub fn event_index(msg: &Message, sorted_lower: &[&str]) -> Option<usize> {
+    let first = msg.headers().next()?;
+    let name = if first.is("Event") { first.value()? } else { msg.get("Event")? };
+    name_index(name, sorted_lower)
+}
+
+/// Whether the message is the event `name` (ASCII case-insensitive).
+pub fn is_event(msg: &Message, name: &str) -> bool {
+    msg.get("Event").is_some_and(|v| v.eq_ignore_ascii_case(name.as_bytes()))
+}
+
+/// Headers of `msg` whose names are not in `documented` (compared ASCII
+/// case-insensitively). Lines without a colon count as undocumented.
+pub fn undocumented<'a>(msg: &'a Message, documented: &'a [&'a str]) -> impl Iterator<Item = Header<'a>> + 'a {
+    msg.headers().filter(move |h| h.is_bare_line() || !documented.iter().any(|d| h.is(d)))
+}
+
+/// Writes `key: value` when `value` is `Some`, spelled `yes` or `no` as given.
+pub fn put_bool(w: &mut ActionWriter<'_>, key: &str, value: Option<bool>, yes: &str, no: &str) {
+    if let Some(v) = value {
+        w.header(key, if v { yes } else { no });
+    }
+}
+
+/// Writes one `key: value` line per value, in order (repeated headers such
+/// as `Variable`).
+pub fn put_all(w: &mut ActionWriter<'_>, key: &str, values: &[String]) {
+    for v in values {
+        w.header(key, v);
+    }
+}
+
+/// Writes extra `(key, value)` headers the caller added by hand.
+pub fn put_extra(w: &mut ActionWriter<'_>, headers: &[(String, String)]) {
+    for (k, v) in headers {
+        w.header(k, v);
+    }
+}
+
+/// Implemented by every generated action type.
+pub trait ActionType: Action {
+    /// The AMI name, e.g. `Originate`.
+    const NAME: &'static str;
+
+    /// The action's entry in the generated metadata table.
+    fn info() -> &'static ActionInfo;
+}
+
+/// An action that answers with an event list: items, then a completion event.
+pub trait ListAction: ActionType {
+    /// The typed list item: the item event's type, or the generated `Event`
+    /// enum when the list mixes several event types.
+    type Item: FromMessage;
+    /// The AMI names of the item events.
+    const ITEMS: &'static [&'static str];
+    /// The AMI name of the completion event.
+    const COMPLETE: &'static str;
+}
+
+/// Implemented by every generated event type: a typed view over a [`Message`]
+/// that keeps every header the server sent.
+pub trait EventType: Sized {
+    /// The event name as documented (the server may spell it in another case).
+    const NAME: &'static str;
+
+    /// The event's entry in the generated metadata table.
+    fn info() -> &'static EventInfo;
+
+    /// Wraps a message without checking its `Event` header.
+    fn from_message_unchecked(msg: Message) -> Self;
+
+    /// The message, for raw access to every header.
+    fn message(&self) -> &Message;
+
+    /// Gives the message back.
+    fn into_message(self) -> Message;
+}
+
+/// Conversion of a received message into a typed value, giving the message
+/// back when it is not of that type.
+pub trait FromMessage: Sized {
+    /// Converts, or returns the message unchanged.
+    fn from_message(msg: Message) -> Result<Self, Message>;
+}
+
+impl<T: EventType> FromMessage for T {
+    fn from_message(msg: Message) -> Result<Self, Message> {
+        if is_event(&msg, T::NAME) {
+            Ok(T::from_message_unchecked(msg))
+        } else {
+            Err(msg)
+        }
+    }
+}
+
+/// Implemented by every generated enum: a documented value, or `Other` with
+/// whatever text the server (or the caller) used.
+pub trait AmiEnum: Sized {
+    /// The value as sent on the wire.
+    fn as_str(&self) -> &str;
+    /// Reads a value (ASCII case-insensitive); unknown text becomes `Other`.
+    fn from_value(value: &str) -> Self;
+}
+
+/// One action parameter in the generated metadata table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParamInfo {
+    /// The header name, e.g. `Channel`.
+    pub name: &'static str,
+    /// Whether the action needs it (in every supported release that has it).
+    pub required: bool,
+    /// Whether it may be sent several times (e.g. `Variable`).
+    pub multiple: bool,
+    /// The documented default, if any.
+    pub default: Option<&'static str>,
+    /// The documented values of an enumerated parameter; empty for free text.
+    pub values: &'static [&'static str],
+    /// The releases that document it.
+    pub releases: &'static [&'static str],
+}
+
+/// The list an action answers with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListInfo {
+    /// Item event names.
+    pub items: &'static [&'static str],
+    /// Completion event name.
+    pub complete: &'static str,
+    /// When the list is sent, if not always (e.g. Hangup with a regex channel).
+    pub condition: &'static str,
+}
+
+/// One action in the generated metadata table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActionInfo {
+    /// The AMI name.
+    pub name: &'static str,
+    /// The `since` versions Asterisk documents.
+    pub since: &'static [&'static str],
+    /// The releases the types were generated from that have this action.
+    pub releases: &'static [&'static str],
+    /// Parameters in documented order (`ActionID` excluded).
+    pub params: &'static [ParamInfo],
+    /// The event list it answers with, if any.
+    pub list: Option<ListInfo>,
+    /// One-line summary (empty unless generated from a full upstream file).
+    pub synopsis: &'static str,
+    /// Its page on docs.asterisk.org (empty when Asterisk documents none).
+    pub doc_url: &'static str,
+}
+
+/// One event in the generated metadata table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventInfo {
+    /// The event name as documented.
+    pub name: &'static str,
+    /// Event classes (`call`, `system`, ...), from `EVENT_FLAG_*`.
+    pub classes: &'static [&'static str],
+    /// The `since` versions Asterisk documents.
+    pub since: &'static [&'static str],
+    /// The releases the types were generated from that have this event.
+    pub releases: &'static [&'static str],
+    /// Documented header names.
+    pub fields: &'static [&'static str],
+    /// One-line summary (empty unless generated from a full upstream file).
+    pub synopsis: &'static str,
+    /// Its page on docs.asterisk.org (empty when Asterisk documents none).
+    pub doc_url: &'static str,
+}
+
+/// Finds an entry of a metadata table by name, ignoring ASCII case.
+pub fn find_info<T>(table: &'static [T], name: &str, key: impl Fn(&T) -> &str) -> Option<&'static T> {
+    table.iter().find(|t| key(t).eq_ignore_ascii_case(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(s: &str) -> Message {
+        Message::from_frame(s.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn name_index_ignores_case() {
+        let table = ["dialend", "hangup", "newexten"];
+        assert_eq!(name_index(b"Newexten", &table), Some(2));
+        assert_eq!(name_index(b"NEWEXTEN", &table), Some(2));
+        assert_eq!(name_index(b"DialEnd", &table), Some(0));
+        assert_eq!(name_index(b"Dial", &table), None);
+        assert_eq!(name_index(b"", &table), None);
+        assert_eq!(event_index(&msg("Event: Hangup\r\nCause: 16"), &table), Some(1));
+        assert_eq!(event_index(&msg("Privilege: call\r\nEvent: hangup"), &table), Some(1));
+        assert_eq!(event_index(&msg("Response: Success"), &table), None);
+    }
+
+    #[test]
+    fn bools_read_like_asterisk() {
+        assert_eq!(parse_bool(b"Yes"), Some(true));
+        assert_eq!(parse_bool(b" off "), Some(false));
+        assert_eq!(parse_bool(b"maybe"), None);
+        assert_eq!(bool_field(&msg("Event: X\r\nAdmin: No"), "admin"), Some(false));
+    }
+
+    #[test]
+    fn undocumented_headers() {
+        let m = msg("Event: X\r\nPrivilege: call\r\nChannel: a\r\nbare");
+        let names: Vec<_> = undocumented(&m, &["Channel"]).map(|h| h.name_str().into_owned()).collect();
+        assert_eq!(names, ["Event", "Privilege", "bare"]);
+    }
+
+    #[test]
+    fn writer_helpers() {
+        let mut out = Vec::new();
+        let mut w = ActionWriter::new(&mut out, "Originate");
+        put_bool(&mut w, "Async", Some(true), "true", "false");
+        put_bool(&mut w, "EarlyMedia", None, "true", "false");
+        put_all(&mut w, "Variable", &["A=1".to_string(), "B=2".to_string()]);
+        put_extra(&mut w, &[("X-Custom".to_string(), "v".to_string())]);
+        w.finish().unwrap();
+        assert_eq!(out, b"Action: Originate\r\nAsync: true\r\nVariable: A=1\r\nVariable: B=2\r\nX-Custom: v\r\n\r\n");
+    }
+}
