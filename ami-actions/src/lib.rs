@@ -1,2 +1,197 @@
-//! Typed AMI actions and events (work in progress); re-exports [`ami_core`].
+//! Typed Asterisk Manager Interface actions and events, generated at build
+//! time from Asterisk's XML manager documentation; re-exports [`ami_core`].
+//!
+//! - [`actions`]: one struct per action. Required parameters are the
+//!   arguments of `new`, optional ones are builder methods, repeated ones
+//!   (`Variable`) take a value per call, enumerated ones are enums with an
+//!   `Other` escape. The ActionID is the client's business, not a field.
+//! - [`events`]: one struct per event, a typed view over the [`Message`]:
+//!   an accessor per documented header, every other header still reachable
+//!   through `message()`, and nothing fails when a header is missing.
+//! - [`Event`]: every event type plus `Unknown`; [`Event::from_message`]
+//!   never fails.
+//! - [`meta`]: static tables of every action (parameters, list events) and
+//!   event (fields, classes), with the releases that have them.
+//! - [`list`]: typed list items of a [`Response`] (`CoreShowChannels` ->
+//!   [`events::CoreShowChannel`]).
+//!
+//! By default the types cover the union of the supported releases in the
+//! workspace's `spec/` (so actions removed in 21 are here for users of 20,
+//! and each type's docs say which releases have it). Building with
+//! `AMI_SPEC=/path/to/core-en_US.xml` generates exactly that file's actions
+//! and events, with its prose as documentation.
+//!
+//! ```no_run
+//! use ami_actions::{actions, events, Client, Config, Event, Login};
+//!
+//! # fn main() -> Result<(), ami_actions::Error> {
+//! let mut session = Client::connect(&Config::new("127.0.0.1", 5038))?.login(&Login::new("admin", "secret"))?;
+//! let originate = actions::Originate::new("PJSIP/100")
+//!     .context("default")
+//!     .exten("200")
+//!     .priority("1")
+//!     .variable("CALLER=crm")
+//!     .async_(true);
+//! session.send(&originate)?;
+//! loop {
+//!     match Event::from_message(session.next_event()?) {
+//!         Event::OriginateResponse(ev) => {
+//!             println!("{:?} {:?}", ev.response(), ev.reason());
+//!             break;
+//!         }
+//!         Event::Hangup(ev) => println!("hangup {:?} cause {:?}", ev.channel(), ev.cause_txt()),
+//!         _ => {}
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! A parameter the action requires cannot be left out:
+//!
+//! ```compile_fail
+//! // Originate needs a channel.
+//! let a = ami_actions::actions::Originate::new();
+//! ```
+//!
+//! ```compile_fail
+//! // Nor can the struct be built by hand without it.
+//! let a = ami_actions::actions::Hangup { cause: None, extra_headers: Vec::new() };
+//! ```
+#![warn(missing_docs)]
+
 pub use ami_core::*;
+
+/// Trait boilerplate for a generated action type.
+macro_rules! __ami_action {
+    ($ty:ident, $name:literal, $idx:literal) => {
+        impl ami_core::typed::ActionType for $ty {
+            const NAME: &'static str = $name;
+            fn info() -> &'static ami_core::typed::ActionInfo {
+                &crate::meta::ACTIONS[$idx]
+            }
+        }
+    };
+}
+
+/// Trait boilerplate for a generated event type.
+macro_rules! __ami_event {
+    ($ty:ident, $name:literal, $idx:literal) => {
+        impl $ty {
+            /// The message, for raw access to every header, documented or not.
+            pub fn message(&self) -> &ami_core::Message {
+                &self.msg
+            }
+            /// Gives the message back.
+            pub fn into_message(self) -> ami_core::Message {
+                self.msg
+            }
+        }
+        impl ami_core::typed::EventType for $ty {
+            const NAME: &'static str = $name;
+            fn info() -> &'static ami_core::typed::EventInfo {
+                &crate::meta::EVENTS[$idx]
+            }
+            fn from_message_unchecked(msg: ami_core::Message) -> Self {
+                $ty { msg }
+            }
+            fn message(&self) -> &ami_core::Message {
+                &self.msg
+            }
+            fn into_message(self) -> ami_core::Message {
+                self.msg
+            }
+        }
+        impl From<$ty> for crate::Event {
+            fn from(e: $ty) -> crate::Event {
+                crate::Event::$ty(e)
+            }
+        }
+        #[cfg(feature = "serde")]
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                crate::serde_support::serialize_message(&self.msg, s)
+            }
+        }
+        #[cfg(feature = "serde")]
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                crate::serde_support::deserialize_event(d)
+            }
+        }
+    };
+}
+
+/// Conversions and trait boilerplate for a generated enum.
+macro_rules! __ami_enum {
+    ($ty:ident) => {
+        impl From<String> for $ty {
+            fn from(value: String) -> Self {
+                Self::from(value.as_str())
+            }
+        }
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl ami_core::typed::AmiEnum for $ty {
+            fn as_str(&self) -> &str {
+                $ty::as_str(self)
+            }
+            fn from_value(value: &str) -> Self {
+                Self::from(value)
+            }
+        }
+        #[cfg(feature = "serde")]
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+        #[cfg(feature = "serde")]
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                crate::serde_support::deserialize_enum(d)
+            }
+        }
+    };
+}
+
+/// One type per AMI action (generated).
+#[allow(clippy::too_many_arguments)]
+pub mod actions {
+    include!(concat!(env!("OUT_DIR"), "/actions.rs"));
+}
+
+/// One type per AMI event (generated), and the enums of their headers.
+pub mod events {
+    include!(concat!(env!("OUT_DIR"), "/events.rs"));
+}
+
+mod event {
+    include!(concat!(env!("OUT_DIR"), "/event.rs"));
+}
+pub use event::Event;
+
+/// Static tables of every generated action and event (generated): names,
+/// parameters, list events, classes, since-versions, releases.
+pub mod meta {
+    include!(concat!(env!("OUT_DIR"), "/meta.rs"));
+}
+
+pub mod list;
+
+#[cfg(feature = "serde")]
+mod serde_support;
+
+impl typed::FromMessage for Event {
+    fn from_message(msg: Message) -> Result<Self, Message> {
+        Ok(Event::from_message(msg))
+    }
+}
+
+impl From<Message> for Event {
+    fn from(msg: Message) -> Event {
+        Event::from_message(msg)
+    }
+}

@@ -1,0 +1,116 @@
+//! Generated actions on the wire, the metadata tables, enums and names.
+
+use ami_actions::typed::{ActionType, AmiEnum, EventType, ListAction};
+use ami_actions::{actions, encode_action, events, meta, EncodeError, Event};
+
+fn wire(a: &dyn ami_actions::Action) -> String {
+    let mut out = Vec::new();
+    encode_action(a, Some("id-1"), &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn originate_exact_bytes() {
+    let a = actions::Originate::new("PJSIP/100")
+        .exten("200")
+        .context("default")
+        .priority("1")
+        .timeout("30000")
+        .variable("A=1")
+        .variable("B=2")
+        .async_(true)
+        .early_media(false)
+        .header("X-Custom", "yes");
+    assert_eq!(
+        wire(&a),
+        "Action: Originate\r\nActionID: id-1\r\nChannel: PJSIP/100\r\nExten: 200\r\nContext: default\r\nPriority: 1\r\n\
+         Timeout: 30000\r\nVariable: A=1\r\nVariable: B=2\r\nEarlyMedia: false\r\nAsync: true\r\nX-Custom: yes\r\n\r\n"
+    );
+    assert_eq!(actions::Originate::NAME, "Originate");
+    assert_eq!(actions::Originate::info().params.iter().find(|p| p.name == "Variable").map(|p| p.multiple), Some(true));
+}
+
+#[test]
+fn injection_is_refused_through_typed_actions_too() {
+    let a = actions::Hangup::new("PJSIP/100\r\nAction: Command\r\nCommand: core stop now");
+    let mut out = Vec::new();
+    let e = encode_action(&a, None, &mut out).unwrap_err();
+    assert!(matches!(e, EncodeError::ForbiddenByte { .. }));
+    assert!(out.is_empty());
+}
+
+#[test]
+fn enums_have_an_escape_and_bools_their_spelling() {
+    let login = actions::Login::new("admin").secret("s3cret").auth_type(actions::LoginAuthType::Md5);
+    assert!(wire(&login).contains("AuthType: MD5\r\n"));
+    // Debug never shows the secret.
+    assert!(!format!("{login:?}").contains("s3cret"));
+    // Case-insensitive on the way in, the documented spelling on the way out.
+    assert_eq!(actions::LoginAuthType::from("md5"), actions::LoginAuthType::Md5);
+    let odd = actions::LoginAuthType::from("sha512");
+    assert_eq!(odd, actions::LoginAuthType::Other("sha512".into()));
+    assert_eq!(odd.as_str(), "sha512");
+    assert_eq!(actions::LoginAuthType::from_value("plain").to_string(), "plain");
+    let reload = actions::QueueReload::new().members(true).rules(false);
+    let w = wire(&reload);
+    assert!(w.contains("Members: yes\r\n") && w.contains("Rules: no\r\n"), "{w}");
+    // Free text where the XML lists placeholders (fixups).
+    let ev = actions::Events::new("system,call");
+    assert!(wire(&ev).contains("EventMask: system,call\r\n"));
+    // UserEvent takes headers of the caller's choosing.
+    let ue = actions::UserEvent::new("MyEvent").header("Foo", "bar").header("Foo", "baz");
+    assert!(wire(&ue).ends_with("UserEvent: MyEvent\r\nFoo: bar\r\nFoo: baz\r\n\r\n"));
+}
+
+#[test]
+fn list_actions_name_their_items() {
+    assert_eq!(<actions::CoreShowChannels as ListAction>::ITEMS, ["CoreShowChannel"]);
+    assert_eq!(actions::CoreShowChannels::COMPLETE, "CoreShowChannelsComplete");
+    assert_eq!(actions::DBGet::COMPLETE, "DBGetComplete");
+    assert_eq!(actions::QueueStatus::ITEMS, ["QueueParams", "QueueMember", "QueueEntry"]);
+    assert_eq!(actions::Status::COMPLETE, "StatusComplete");
+    let info = meta::action("hangup").unwrap();
+    assert!(info.list.unwrap().condition.contains("regular expression"));
+}
+
+#[test]
+fn metadata_tables() {
+    assert_eq!(meta::RELEASES, ["20.20.1", "21.12.3", "22.10.1", "23.4.1"]);
+    assert_eq!(meta::ACTIONS.len(), 169);
+    assert_eq!(meta::EVENTS.len(), 191);
+    let sip = meta::action("SIPpeers").unwrap();
+    assert_eq!(sip.releases, ["20.20.1"]);
+    assert!(
+        sip.doc_url.contains("/Asterisk_20_Documentation/API_Documentation/AMI_Actions/SIPpeers/"),
+        "{}",
+        sip.doc_url
+    );
+    let orig = meta::action("originate").unwrap();
+    assert_eq!(orig.doc_url, "https://docs.asterisk.org/Latest_API/API_Documentation/AMI_Actions/Originate/");
+    let timeout = orig.params.iter().find(|p| p.name == "Timeout").unwrap();
+    assert_eq!(timeout.default, Some("30000"));
+    assert!(orig.params.iter().all(|p| p.name != "ActionID"));
+    let ne = meta::event("Newexten").unwrap();
+    assert_eq!(ne.name, "NewExten");
+    assert_eq!(ne.classes, ["dialplan"]);
+    assert!(ne.fields.contains(&"AppData") && ne.fields.contains(&"Channel"));
+    assert_eq!(events::NewExten::info().name, "NewExten");
+    assert!(meta::event("DBGetResponse").unwrap().doc_url.is_empty());
+    // Sorted, unique, and every entry's type agrees with its index.
+    for w in meta::ACTIONS.windows(2) {
+        assert!(w[0].name.to_ascii_lowercase() < w[1].name.to_ascii_lowercase());
+    }
+    for w in meta::EVENTS.windows(2) {
+        assert!(w[0].name.to_ascii_lowercase() < w[1].name.to_ascii_lowercase());
+    }
+}
+
+#[test]
+fn every_event_type_round_trips_through_the_enum() {
+    for info in meta::EVENTS {
+        let m = ami_actions::Message::from_pairs([("Event", info.name.to_ascii_uppercase())]);
+        let ev = Event::from_message(m.clone());
+        assert_eq!(ev.type_name(), Some(info.name));
+        assert_eq!(ev.into_message(), m);
+    }
+}

@@ -1,0 +1,273 @@
+//! The generator's model: plain data, no XML and no Rust tokens.
+//!
+//! Parsing fills it for one file; the resolve passes expand snapshot macros
+//! and merge duplicates and releases; fixups patch it; the names pass fills
+//! in the Rust identifiers; the emitters read it.
+
+/// A set of releases, as bits over [`Spec::releases`] (at most 64).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct Releases(pub u64);
+
+impl Releases {
+    /// The set holding only release `i`.
+    pub fn one(i: usize) -> Releases {
+        Releases(1 << i)
+    }
+
+    /// Every release of `n`.
+    pub fn all(n: usize) -> Releases {
+        Releases(if n >= 64 { u64::MAX } else { (1u64 << n) - 1 })
+    }
+
+    /// Whether release `i` is in the set.
+    pub fn has(self, i: usize) -> bool {
+        self.0 & (1 << i) != 0
+    }
+
+    /// Union.
+    pub fn union(self, o: Releases) -> Releases {
+        Releases(self.0 | o.0)
+    }
+
+    /// Whether every release of `other` is in `self`.
+    pub fn covers(self, other: Releases) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// Indices in the set, ascending.
+    pub fn indices(self) -> impl Iterator<Item = usize> {
+        (0..64).filter(move |&i| self.has(i))
+    }
+}
+
+/// The whole spec: every action and event of every release read.
+#[derive(Debug, Clone, Default)]
+pub struct Spec {
+    /// Release labels in ascending order, e.g. `22.10.1` (or `custom`).
+    pub releases: Vec<String>,
+    /// Actions sorted by name.
+    pub actions: Vec<Action>,
+    /// Events sorted by name.
+    pub events: Vec<Event>,
+    /// Shared enums (snapshot macro fields), by type name.
+    pub shared_enums: Vec<SharedEnum>,
+}
+
+/// Where a definition comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Origin {
+    /// Asterisk's XML documentation.
+    #[default]
+    Xml,
+    /// Added by the named fixup (seen on the wire, missing from the XML).
+    Fixup(&'static str),
+}
+
+/// One AMI action.
+#[derive(Debug, Clone, Default)]
+pub struct Action {
+    /// The AMI name.
+    pub name: String,
+    /// `since` versions, sorted, deduplicated.
+    pub since: Vec<String>,
+    /// Releases that document it.
+    pub releases: Releases,
+    /// Modules that document it (e.g. `builtin`, `app_queue`).
+    pub modules: Vec<String>,
+    /// Parameters in order, `ActionID` excluded.
+    pub params: Vec<Param>,
+    /// The event list it answers with.
+    pub list: Option<ListResponse>,
+    /// Upstream prose (only kept when generating with prose).
+    pub prose: Prose,
+    /// Facts added by fixups, as rustdoc lines.
+    pub notes: Vec<String>,
+    /// Whether parameters beyond the documented ones are expected (e.g. UserEvent's `HeaderN`).
+    pub free_headers: bool,
+    /// Rust type name (set by the names pass).
+    pub ident: String,
+}
+
+/// One AMI event.
+#[derive(Debug, Clone, Default)]
+pub struct Event {
+    /// The event name as documented (`NewExten`; the wire says `Newexten`).
+    pub name: String,
+    /// `since` versions.
+    pub since: Vec<String>,
+    /// Releases that document it.
+    pub releases: Releases,
+    /// `EVENT_FLAG_*` classes, as written.
+    pub classes: Vec<String>,
+    /// Modules that raise it.
+    pub modules: Vec<String>,
+    /// Documented headers in order.
+    pub fields: Vec<Param>,
+    /// Upstream prose.
+    pub prose: Prose,
+    /// Facts added by fixups.
+    pub notes: Vec<String>,
+    /// XML or fixup.
+    pub origin: Origin,
+    /// Rust type name (set by the names pass).
+    pub ident: String,
+}
+
+/// Synopsis and description from upstream, as Markdown; empty without prose.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Prose {
+    /// One line.
+    pub synopsis: Option<String>,
+    /// Paragraphs.
+    pub description: Option<String>,
+}
+
+/// An action parameter or an event header.
+#[derive(Debug, Clone, Default)]
+pub struct Param {
+    /// The header name.
+    pub name: String,
+    /// Required (actions): in every release that has the owner.
+    pub required: bool,
+    /// Sent as repeated headers.
+    pub multiple: bool,
+    /// Documented default.
+    pub default: Option<String>,
+    /// Documented values; empty means free text.
+    pub values: Vec<EnumValue>,
+    /// Releases that document it.
+    pub releases: Releases,
+    /// Upstream prose for it.
+    pub doc: Option<String>,
+    /// Facts added by fixups.
+    pub notes: Vec<String>,
+    /// Before expansion: a snapshot macro use standing for several fields.
+    pub snapshot: Option<SnapshotUse>,
+    /// After expansion: the shared enum type the values belong to.
+    pub shared_enum: Option<String>,
+    /// Rust field or method name (names pass).
+    pub ident: String,
+    /// Rust enum type name when [`Param::kind`] is `Enum` (names pass).
+    pub enum_ident: String,
+}
+
+/// `<channel_snapshot prefix="..."/>` or `<bridge_snapshot/>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotUse {
+    /// Which macro.
+    pub kind: SnapshotKind,
+    /// The `prefix` attribute (empty when absent).
+    pub prefix: String,
+}
+
+/// The two snapshot macros of Asterisk's documentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SnapshotKind {
+    /// `channel_snapshot`
+    Channel,
+    /// `bridge_snapshot`
+    Bridge,
+}
+
+/// One documented value of an enumerated parameter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EnumValue {
+    /// The value as sent.
+    pub name: String,
+    /// Upstream prose for it.
+    pub doc: Option<String>,
+    /// A Rust variant name chosen by a fixup (e.g. `Answered` for `4`).
+    pub ident_hint: Option<String>,
+    /// Rust variant name (names pass).
+    pub ident: String,
+}
+
+/// An enum shared by many events (snapshot fields).
+#[derive(Debug, Clone, Default)]
+pub struct SharedEnum {
+    /// Rust type name.
+    pub ident: String,
+    /// The field it types (without prefix).
+    pub field: String,
+    /// The values.
+    pub values: Vec<EnumValue>,
+}
+
+/// How a parameter is typed in Rust.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParamKind {
+    /// Free text.
+    Text,
+    /// A two-valued parameter: the spelling of true and of false.
+    Bool(String, String),
+    /// An enum with an `Other` escape.
+    Enum,
+}
+
+impl Param {
+    /// A free-text parameter called `name`.
+    pub fn named(name: &str) -> Param {
+        Param { name: name.to_string(), ..Param::default() }
+    }
+
+    /// How this parameter is typed.
+    pub fn kind(&self) -> ParamKind {
+        if self.values.is_empty() {
+            return ParamKind::Text;
+        }
+        if self.shared_enum.is_none() && self.values.len() == 2 {
+            let (a, b) = (&self.values[0].name, &self.values[1].name);
+            for (t, f) in [("yes", "no"), ("true", "false"), ("1", "0")] {
+                if a.eq_ignore_ascii_case(t) && b.eq_ignore_ascii_case(f) {
+                    return ParamKind::Bool(a.clone(), b.clone());
+                }
+                if b.eq_ignore_ascii_case(t) && a.eq_ignore_ascii_case(f) {
+                    return ParamKind::Bool(b.clone(), a.clone());
+                }
+            }
+        }
+        ParamKind::Enum
+    }
+}
+
+/// The event list an action answers with.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListResponse {
+    /// Item event names.
+    pub items: Vec<String>,
+    /// Completion event name.
+    pub complete: String,
+    /// When the list is sent, if not always.
+    pub condition: Option<String>,
+    /// XML or fixup.
+    pub origin: Origin,
+}
+
+impl Spec {
+    /// The action called `name` (exact).
+    pub fn action_mut(&mut self, name: &str) -> Option<&mut Action> {
+        self.actions.iter_mut().find(|a| a.name == name)
+    }
+
+    /// The event called `name` (ASCII case-insensitive).
+    pub fn event(&self, name: &str) -> Option<&Event> {
+        self.events.iter().find(|e| e.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The event called `name` (ASCII case-insensitive).
+    pub fn event_mut(&mut self, name: &str) -> Option<&mut Event> {
+        self.events.iter_mut().find(|e| e.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Every release.
+    pub fn all_releases(&self) -> Releases {
+        Releases::all(self.releases.len())
+    }
+}
+
+impl Action {
+    /// The parameter called `name` (ASCII case-insensitive).
+    pub fn param_mut(&mut self, name: &str) -> Option<&mut Param> {
+        self.params.iter_mut().find(|p| p.name.eq_ignore_ascii_case(name))
+    }
+}
