@@ -10,6 +10,7 @@ use crate::connection::{deadline, Connection};
 use crate::error::{Error, Phase};
 use crate::frame::Banner;
 use crate::message::Message;
+use crate::originate::OriginateOutcome;
 use crate::response::{command_output, Response};
 use crate::transport::{self, Transport};
 
@@ -217,6 +218,18 @@ impl Session {
         }
     }
 
+    /// Sends an `Originate` (make it `Async: true`) and waits, up to
+    /// `timeout` in all, for the `OriginateResponse` carrying its ActionID.
+    /// Events met meanwhile are queued; the `OriginateResponse` itself is
+    /// returned, not queued.
+    pub fn originate(&mut self, action: &dyn Action, timeout: Option<Duration>) -> Result<OriginateOutcome, Error> {
+        let until = deadline(timeout);
+        let response = self.conn.request(action, timeout, Phase::Response)?;
+        let id = response.message().action_id().unwrap_or_default().into_owned();
+        let event = self.conn.await_event(&id, "OriginateResponse", until)?;
+        Ok(OriginateOutcome::new(event))
+    }
+
     /// Blocks until an event arrives.
     pub fn next_event(&mut self) -> Result<Message, Error> {
         match self.conn.next_event(None)? {
@@ -277,6 +290,10 @@ impl Session {
     /// Whether the server closed the connection or it broke.
     pub fn is_closed(&self) -> bool {
         self.conn.is_closed()
+    }
+
+    pub(crate) fn into_parts(self) -> Result<crate::connection::Parts, Error> {
+        self.conn.into_parts()
     }
 
     /// Sends `Logoff`, reads `Goodbye`, and closes the connection.

@@ -224,6 +224,24 @@ impl Connection {
         }
     }
 
+    /// Waits for the event called `name` that carries ActionID `id`, looking
+    /// in the queue first. Other messages are queued as usual.
+    pub(crate) fn await_event(&mut self, id: &str, name: &str, until: Option<Instant>) -> Result<Message, Error> {
+        let wanted = |m: &Message| {
+            m.get("ActionID") == Some(id.as_bytes()) && m.get("Event").is_some_and(|e| e.eq_ignore_ascii_case(name.as_bytes()))
+        };
+        if let Some(i) = self.events.iter().position(wanted) {
+            return Ok(self.events.remove(i).expect("index from position"));
+        }
+        loop {
+            let m = self.read_message(until, Phase::Response)?;
+            if wanted(&m) {
+                return Ok(m);
+            }
+            self.stash(m);
+        }
+    }
+
     pub(crate) fn try_next_event(&mut self) -> Option<Message> {
         if self.events.is_empty() {
             self.absorb_buffered();
@@ -250,6 +268,55 @@ impl Connection {
     pub(crate) fn shutdown(&mut self) {
         self.closed = true;
         self.transport.shutdown();
+    }
+}
+
+/// What a logged-in connection hands over to the service's reader thread.
+pub(crate) struct Parts {
+    pub(crate) transport: Box<dyn Transport>,
+    pub(crate) decoder: Decoder,
+    pub(crate) events: VecDeque<Message>,
+    pub(crate) unmatched: VecDeque<Message>,
+}
+
+/// Stands in for the transport of a connection that was taken apart.
+struct Detached;
+
+impl std::io::Read for Detached {
+    fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+        Ok(0)
+    }
+}
+
+impl Write for Detached {
+    fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+        Err(ErrorKind::NotConnected.into())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Transport for Detached {
+    fn set_read_timeout(&mut self, _: Option<Duration>) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn set_write_timeout(&mut self, _: Option<Duration>) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Connection {
+    /// Takes the connection apart, with everything it has received but not
+    /// handed out. Clears any read timeout set on the transport.
+    pub(crate) fn into_parts(mut self) -> Result<Parts, Error> {
+        self.transport.set_read_timeout(None).map_err(|e| Error::io(Phase::Event, e))?;
+        Ok(Parts {
+            transport: std::mem::replace(&mut self.transport, Box::new(Detached)),
+            decoder: std::mem::take(&mut self.decoder),
+            events: std::mem::take(&mut self.events),
+            unmatched: std::mem::take(&mut self.unmatched),
+        })
     }
 }
 

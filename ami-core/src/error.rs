@@ -189,8 +189,9 @@ pub enum Error {
         /// The output lines the server sent.
         output: Vec<String>,
     },
-    /// The link was lost while this action was pending. It is never re-sent
-    /// automatically: it may or may not have been carried out.
+    /// The link was lost while this action was pending, or is down at the
+    /// moment (a service handle reconnecting). A pending action is never
+    /// re-sent automatically: it may or may not have been carried out.
     ConnectionLost,
 }
 
@@ -242,7 +243,7 @@ impl fmt::Display for Error {
             Error::CommandFailed { command, output } => {
                 write!(f, "command {command:?} failed: {}", output.join(" / "))
             }
-            Error::ConnectionLost => f.write_str("connection lost while the action was pending"),
+            Error::ConnectionLost => f.write_str("connection lost: the action may or may not have been carried out"),
         }
     }
 }

@@ -19,6 +19,7 @@ mod encode;
 mod error;
 mod frame;
 mod message;
+mod originate;
 mod response;
 mod transport;
 
@@ -30,8 +31,10 @@ pub use encode::{ActionWriter, MAX_LINES, MAX_LINE_LEN};
 pub use error::{EncodeError, Error, Phase, ProtocolError};
 pub use frame::{Banner, Decoder, DEFAULT_MAX_MESSAGE_SIZE};
 pub use message::{Header, Headers, Message, MessageKind};
+pub use originate::{OriginateOutcome, OriginateReason};
 pub use response::{command_output, Response};
 pub use transport::Transport;
+pub mod service;
 pub mod typed;
 
 #[cfg(feature = "testkit")]

@@ -21,6 +21,13 @@ pub trait Transport: Read + Write + Send {
 
     /// Closes both directions, best effort.
     fn shutdown(&mut self) {}
+
+    /// A second handle on the same stream for writing while another thread
+    /// reads, if the stream allows it (TCP does; TLS does not, and is then
+    /// shared under a lock).
+    fn try_clone_box(&self) -> Option<Box<dyn Transport>> {
+        None
+    }
 }
 
 impl Transport for TcpStream {
@@ -34,6 +41,10 @@ impl Transport for TcpStream {
 
     fn shutdown(&mut self) {
         let _ = TcpStream::shutdown(self, Shutdown::Both);
+    }
+
+    fn try_clone_box(&self) -> Option<Box<dyn Transport>> {
+        self.try_clone().ok().map(|s| Box::new(s) as Box<dyn Transport>)
     }
 }
 

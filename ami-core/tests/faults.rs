@@ -1,0 +1,355 @@
+//! The fault-injection suite: one named test per fault, each ending in a
+//! typed error or a recovery within its timeout, with nothing lost that was
+//! acknowledged. Faults come from the fake Asterisk (`ami_core::testkit`).
+
+mod support;
+
+use std::thread;
+use std::time::{Duration, Instant};
+
+use ami_core::service::{Backoff, Filter, Incoming, Overflow, Service, ServiceOptions, Subscription};
+use ami_core::testkit::{response, FakeAsterisk, Fault};
+use ami_core::{Client, Config, Error, Login, Message, Phase, ProtocolError, RawAction, Session};
+
+const WAIT: Duration = Duration::from_secs(10);
+
+fn config(fake: &FakeAsterisk) -> Config {
+    Config::new("127.0.0.1", fake.addr().port())
+}
+
+fn login(fake: &FakeAsterisk, login: &Login) -> Session {
+    Client::connect(&config(fake)).unwrap().login(login).unwrap()
+}
+
+fn admin() -> Login {
+    Login::new("admin", "admin-secret")
+}
+
+fn event_names(events: impl Iterator<Item = Message>) -> Vec<String> {
+    events.map(|e| e.event_name().unwrap_or_default().into_owned()).collect()
+}
+
+fn wait_for_event(s: &mut Session, name: &str) -> Message {
+    loop {
+        let e = s.next_event_timeout(WAIT).unwrap().unwrap_or_else(|| panic!("no {name} event"));
+        if e.event_name().as_deref() == Some(name) {
+            return e;
+        }
+    }
+}
+
+fn fast_reconnect() -> ServiceOptions {
+    ServiceOptions::default()
+        .reconnect(Some(Backoff { initial: Duration::from_millis(20), max: Duration::from_millis(200) }))
+        .keepalive(None, Duration::from_secs(1))
+}
+
+fn start(fake: &FakeAsterisk, login: Login, options: ServiceOptions) -> (Service, Subscription) {
+    Service::connect(config(fake), login, options).unwrap()
+}
+
+/// Waits for the first item `pick` accepts, skipping others.
+fn wait_for<T>(sub: &Subscription, what: &str, pick: impl Fn(&Incoming) -> Option<T>) -> T {
+    let until = Instant::now() + WAIT;
+    while let Some(left) = until.checked_duration_since(Instant::now()) {
+        if let Some(item) = sub.recv_timeout(left).unwrap() {
+            if let Some(t) = pick(&item) {
+                return t;
+            }
+        }
+    }
+    panic!("no {what} within {WAIT:?}");
+}
+
+fn lost(i: &Incoming) -> Option<String> {
+    match i {
+        Incoming::ConnectionLost { reason } => Some(reason.clone()),
+        _ => None,
+    }
+}
+
+fn restored(i: &Incoming) -> Option<()> {
+    matches!(i, Incoming::ConnectionRestored).then_some(())
+}
+
+fn echo(fake: &FakeAsterisk) {
+    fake.on_action("Echo", |req| {
+        let value = req.get_str("Value").unwrap_or_default().into_owned();
+        vec![response(req, "Success", &[("Value", &value)])]
+    });
+}
+
+#[test]
+fn reset_during_login() {
+    let fake = FakeAsterisk::start().unwrap();
+    fake.fault_on_action("Login", Fault::Reset);
+    let err = Client::connect(&config(&fake)).unwrap().login(&admin()).unwrap_err();
+    assert!(err.is_connection_lost(), "{err:?}");
+    assert!(!err.is_refused());
+}
+
+#[test]
+fn eof_mid_message() {
+    let fake = FakeAsterisk::start().unwrap();
+    let mut s = login(&fake, &admin().events_off());
+    fake.fault_on_action("Ping", Fault::CloseMidMessage);
+    let err = s.ping().unwrap_err();
+    assert!(matches!(err, Error::Protocol(ProtocolError::Truncated)), "{err:?}");
+    assert!(err.is_connection_lost());
+    assert!(s.is_closed());
+}
+
+#[test]
+fn server_that_never_answers() {
+    let fake = FakeAsterisk::start().unwrap();
+    let cfg = config(&fake).response_timeout(Some(Duration::from_millis(300)));
+    let mut s = Client::connect(&cfg).unwrap().login(&admin().events_off()).unwrap();
+    fake.fault_on_action("Ping", Fault::Silence);
+    let err = s.ping().unwrap_err();
+    assert!(matches!(err, Error::Timeout { phase: Phase::Response }), "{err:?}");
+}
+
+#[test]
+fn one_byte_drip() {
+    let fake = FakeAsterisk::start().unwrap();
+    fake.fault_next_connection(Fault::Drip { pause: Duration::ZERO });
+    let mut s = login(&fake, &admin());
+    assert_eq!(s.command("core show version").unwrap().len(), 1);
+    assert_eq!(event_names(s.drain_events()), ["FullyBooted", "SuccessfulAuth"]);
+}
+
+#[test]
+fn garbage_banner() {
+    let fake = FakeAsterisk::start().unwrap();
+    fake.fault_next_connection(Fault::Garbage(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n".to_vec()));
+    let err = Client::connect(&config(&fake)).unwrap_err();
+    assert!(matches!(err, Error::Protocol(ProtocolError::BadBanner { .. })), "{err:?}");
+}
+
+#[test]
+fn line_over_the_size_limit() {
+    let fake = FakeAsterisk::start().unwrap();
+    let cfg = config(&fake).max_message_size(64 * 1024);
+    let mut s = Client::connect(&cfg).unwrap().login(&admin().events_off()).unwrap();
+    fake.fault_on_action("Ping", Fault::huge_line(1 << 20));
+    s.ping().unwrap();
+    let err = s.next_event_timeout(Duration::from_secs(10)).unwrap_err();
+    assert!(matches!(err, Error::Protocol(ProtocolError::MessageTooLarge { limit: 65536 })), "{err:?}");
+}
+
+#[test]
+fn message_with_thousands_of_headers() {
+    let fake = FakeAsterisk::start().unwrap();
+    let mut s = login(&fake, &admin().events_off());
+    fake.fault_on_action("Ping", Fault::many_headers(5000));
+    s.ping().unwrap();
+    let e = wait_for_event(&mut s, "UserEvent");
+    assert_eq!(e.get_str("Header5000").as_deref(), Some("5000"));
+    assert!(e.len() > 5000);
+}
+
+#[test]
+fn non_utf8_values() {
+    let fake = FakeAsterisk::start().unwrap();
+    let mut s = login(&fake, &admin());
+    s.drain_events().for_each(drop);
+    let event =
+        Message::from_pairs([("Event", &b"Newchannel"[..]), ("Privilege", b"call,all"), ("CallerIDName", b"Jos\xe9")]);
+    assert_eq!(fake.inject_event(&event), 1);
+    let got = wait_for_event(&mut s, "Newchannel");
+    assert_eq!(got.get("CallerIDName"), Some(&b"Jos\xe9"[..]));
+}
+
+#[test]
+fn failed_login_delayed_answer_then_close() {
+    // The real delay (about 1 s): the answer, not the close, must be reported.
+    let fake = FakeAsterisk::start().unwrap();
+    let err = Client::connect(&config(&fake)).unwrap().login(&Login::new("admin", "wrong")).unwrap_err();
+    assert!(
+        matches!(err, Error::AuthenticationFailed { ref message } if message == "Authentication failed"),
+        "{err:?}"
+    );
+    assert!(err.is_refused() && !err.is_connection_lost());
+    let err = Client::connect(&config(&fake)).unwrap().login(&Login::new("nobody", "x")).unwrap_err();
+    assert!(matches!(err, Error::AuthenticationFailed { .. }), "{err:?}");
+}
+
+#[test]
+fn permission_denied() {
+    let fake = FakeAsterisk::start().unwrap();
+    let mut client = Client::connect(&config(&fake)).unwrap();
+    let err = client.send(&RawAction::new("Ping")).unwrap_err();
+    assert!(matches!(err, Error::PermissionDenied { ref action } if action == "Ping"), "{err:?}");
+
+    let mut ro = login(&fake, &Login::new("readonly", "ro-secret").events_off());
+    ro.ping().unwrap();
+    let originate = RawAction::new("Originate").header("Channel", "Local/100@test").header("Application", "Wait");
+    assert!(matches!(ro.send(&originate), Err(Error::PermissionDenied { .. })));
+    assert!(matches!(ro.command("core show version"), Err(Error::PermissionDenied { .. })));
+}
+
+#[test]
+fn reset_while_waiting() {
+    let fake = FakeAsterisk::start().unwrap();
+    let mut s = login(&fake, &admin().events_off());
+    fake.fault_on_action("Ping", Fault::Reset);
+    let err = s.ping().unwrap_err();
+    assert!(err.is_connection_lost(), "{err:?}");
+    // Further use fails at once with a typed error.
+    assert!(s.ping().unwrap_err().is_connection_lost());
+}
+
+#[test]
+fn reset_while_actions_are_pending() {
+    let fake = FakeAsterisk::start().unwrap();
+    fake.on_action("Slow", |_| Vec::new()); // never answered
+    let (ami, all) = start(&fake, admin().events_off(), fast_reconnect());
+    let waiter = {
+        let ami = ami.clone();
+        thread::spawn(move || ami.send_with_timeout(&RawAction::new("Slow"), Some(WAIT)))
+    };
+    let until = Instant::now() + WAIT;
+    while !fake.requests().iter().any(|r| r.message.get_str("Action").as_deref() == Some("Slow")) {
+        assert!(Instant::now() < until, "Slow never reached the server");
+        thread::sleep(Duration::from_millis(5));
+    }
+    fake.kill_connections();
+    let err = waiter.join().unwrap().unwrap_err();
+    assert!(matches!(err, Error::ConnectionLost), "{err:?}");
+    wait_for(&all, "ConnectionRestored", restored);
+    ami.ping().unwrap();
+    let slows = fake.requests().iter().filter(|r| r.message.get_str("Action").as_deref() == Some("Slow")).count();
+    assert_eq!(slows, 1, "a pending action is never re-sent");
+}
+
+#[test]
+fn server_restart_then_reconnect() {
+    let fake = FakeAsterisk::start().unwrap();
+    fake.on_action("Filter", |req| vec![response(req, "Success", &[("Message", "Filter Added Successfully")])]);
+    let (ami, all) = start(&fake, admin().events("call,system"), fast_reconnect());
+    ami.send(&RawAction::new("Filter").header("Operation", "Add").header("Filter", "Event: Hangup")).unwrap();
+    ami.send(&RawAction::new("Events").header("EventMask", "call")).unwrap();
+
+    fake.kill_connections();
+    let reason = wait_for(&all, "ConnectionLost", lost);
+    assert!(!reason.is_empty());
+    wait_for(&all, "ConnectionRestored", restored);
+    ami.ping().unwrap();
+
+    // The new session logged in with the same event mask and got the Filter
+    // and Events actions again.
+    let sessions: Vec<Vec<Message>> = {
+        let reqs = fake.requests();
+        let mut ids: Vec<_> = reqs.iter().map(|r| r.session).collect();
+        ids.dedup();
+        ids.iter().map(|id| reqs.iter().filter(|r| r.session == *id).map(|r| r.message.clone()).collect()).collect()
+    };
+    let second = sessions.last().unwrap();
+    let actions: Vec<String> = second.iter().map(|m| m.get_str("Action").unwrap().into_owned()).collect();
+    assert_eq!(&actions[..3], ["Login", "Filter", "Events"], "{actions:?}");
+    assert_eq!(second[0].get_str("Events").as_deref(), Some("call,system"));
+    assert_eq!(second[1].get_str("Filter").as_deref(), Some("Event: Hangup"));
+}
+
+#[test]
+fn event_flood_slow_consumer_drops_are_counted() {
+    const TOTAL: usize = 20_000;
+    let fake = FakeAsterisk::start().unwrap();
+    let (ami, all) = start(&fake, admin().events_off(), fast_reconnect().queue(500, Overflow::DropOldest));
+    drop(all);
+    let sub = ami.subscribe(Filter::events(["UserEvent"]));
+    let flood = Message::from_pairs([("Event", "UserEvent"), ("Privilege", "user,all"), ("UserEvent", "Flood")]);
+    fake.fault_on_action("Ping", Fault::Flood { message: flood, count: TOTAL });
+    ami.ping().unwrap();
+    let mut received = 0usize;
+    let until = Instant::now() + WAIT * 3;
+    while received + sub.dropped() as usize != TOTAL {
+        assert!(Instant::now() < until, "received {received} + dropped {} != {TOTAL}", sub.dropped());
+        assert!(sub.len() <= 500, "the queue stays bounded");
+        if sub.recv_timeout(Duration::from_millis(100)).unwrap().is_some() {
+            received += 1;
+            if received % 100 == 0 {
+                thread::sleep(Duration::from_millis(1)); // a slow consumer
+            }
+        }
+    }
+    assert!(sub.dropped() > 0, "a slow consumer of a 500-item queue must have lost some");
+}
+
+#[test]
+fn event_flood_slow_consumer_backpressure() {
+    const TOTAL: usize = 20_000;
+    let fake = FakeAsterisk::start().unwrap();
+    let (ami, all) = start(&fake, admin().events_off(), fast_reconnect().queue(100, Overflow::Block));
+    drop(all);
+    let sub = ami.subscribe(Filter::events(["UserEvent"]));
+    let flood = Message::from_pairs([("Event", "UserEvent"), ("Privilege", "user,all"), ("UserEvent", "Flood")]);
+    fake.fault_on_action("Ping", Fault::Flood { message: flood, count: TOTAL });
+    ami.ping().unwrap();
+    for i in 0..TOTAL {
+        assert!(sub.len() <= 100, "bounded");
+        let item = sub.recv_timeout(WAIT).unwrap().unwrap_or_else(|| panic!("event {i} never came"));
+        assert!(item.event().is_some());
+        if i % 1000 == 0 {
+            thread::sleep(Duration::from_millis(5));
+        }
+    }
+    assert_eq!(sub.dropped(), 0);
+}
+
+#[test]
+fn sixty_four_threads_ten_thousand_actions_each() {
+    let fake = FakeAsterisk::start().unwrap();
+    echo(&fake);
+    let (ami, all) = start(&fake, admin().events_off(), fast_reconnect());
+    drop(all);
+    let workers: Vec<_> = (0..64)
+        .map(|t| {
+            let ami = ami.clone();
+            thread::spawn(move || {
+                for i in 0..10_000 {
+                    let value = format!("{t}:{i}");
+                    let r = ami.send(&RawAction::new("Echo").header("Value", value.as_str())).unwrap();
+                    assert_eq!(r.get("Value").as_deref(), Some(value.as_str()));
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().unwrap();
+    }
+    let echoes = fake.requests().iter().filter(|r| r.message.get_str("Action").as_deref() == Some("Echo")).count();
+    assert_eq!(echoes, 640_000);
+}
+
+#[cfg(all(feature = "tls", target_os = "linux"))]
+mod tls {
+    use super::*;
+    use ami_core::TlsConfig;
+
+    fn tls_fake() -> (FakeAsterisk, Vec<u8>) {
+        let (identity, ca) = support::certs::localhost_identity();
+        (FakeAsterisk::builder().tls(identity).start().unwrap(), ca)
+    }
+
+    #[test]
+    fn tls_certificate_that_does_not_verify() {
+        let (fake, _) = tls_fake();
+        let cfg = Config::new("localhost", fake.addr().port()).tls(TlsConfig::new());
+        let err = Client::connect(&cfg).unwrap_err();
+        assert!(matches!(err, Error::Tls(_)), "{err:?}");
+        let lab = Config::new("localhost", fake.addr().port()).tls(TlsConfig::new().danger_accept_invalid_certs(true));
+        Client::connect(&lab).unwrap().login(&admin().events_off()).unwrap().ping().unwrap();
+    }
+
+    #[test]
+    fn tls_handshake_that_stalls() {
+        // A plain TCP fake never answers the ClientHello.
+        let fake = FakeAsterisk::start().unwrap();
+        fake.fault_next_connection(Fault::Silence);
+        let cfg =
+            config(&fake).tls(TlsConfig::new()).timeouts(ami_core::Timeouts::all(Some(Duration::from_millis(300))));
+        let err = Client::connect(&cfg).unwrap_err();
+        assert!(matches!(err, Error::Timeout { phase: Phase::TlsHandshake }), "{err:?}");
+    }
+}

@@ -1,0 +1,224 @@
+//! The reconnecting, thread-safe service handle against the fake Asterisk.
+
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use ami_core::service::{Backoff, Filter, Incoming, Overflow, Service, ServiceOptions, Subscription};
+use ami_core::testkit::{response, FakeAsterisk, Fault, Outcome};
+use ami_core::{Config, Error, Login, Message, OriginateReason, RawAction};
+
+const WAIT: Duration = Duration::from_secs(10);
+
+fn fast_reconnect() -> ServiceOptions {
+    ServiceOptions::default()
+        .reconnect(Some(Backoff { initial: Duration::from_millis(20), max: Duration::from_millis(200) }))
+        .keepalive(None, Duration::from_secs(1))
+}
+
+fn start(fake: &FakeAsterisk, login: Login, options: ServiceOptions) -> (Service, Subscription) {
+    Service::connect(Config::new("127.0.0.1", fake.addr().port()), login, options).unwrap()
+}
+
+fn admin() -> Login {
+    Login::new("admin", "admin-secret")
+}
+
+/// Waits for the first item `pick` accepts, skipping others.
+fn wait_for<T>(sub: &Subscription, what: &str, pick: impl Fn(&Incoming) -> Option<T>) -> T {
+    let until = Instant::now() + WAIT;
+    while let Some(left) = until.checked_duration_since(Instant::now()) {
+        if let Some(item) = sub.recv_timeout(left).unwrap() {
+            if let Some(t) = pick(&item) {
+                return t;
+            }
+        }
+    }
+    panic!("no {what} within {WAIT:?}");
+}
+
+fn is_event(name: &'static str) -> impl Fn(&Incoming) -> Option<Message> {
+    move |i| i.event().filter(|e| e.event_name().as_deref() == Some(name)).cloned()
+}
+
+fn lost(i: &Incoming) -> Option<String> {
+    match i {
+        Incoming::ConnectionLost { reason } => Some(reason.clone()),
+        _ => None,
+    }
+}
+
+fn restored(i: &Incoming) -> Option<()> {
+    matches!(i, Incoming::ConnectionRestored).then_some(())
+}
+
+fn echo(fake: &FakeAsterisk) {
+    fake.on_action("Echo", |req| {
+        let value = req.get_str("Value").unwrap_or_default().into_owned();
+        vec![response(req, "Success", &[("Value", &value)])]
+    });
+}
+
+#[test]
+fn login_events_reach_the_first_subscription() {
+    let fake = FakeAsterisk::start().unwrap();
+    let (_ami, all) = start(&fake, admin(), fast_reconnect());
+    wait_for(&all, "FullyBooted", is_event("FullyBooted"));
+    wait_for(&all, "SuccessfulAuth", is_event("SuccessfulAuth"));
+    assert_eq!(all.dropped(), 0);
+}
+
+#[test]
+fn keepalive_notices_a_silent_server() {
+    let fake = FakeAsterisk::start().unwrap();
+    let options = fast_reconnect().keepalive(Some(Duration::from_millis(100)), Duration::from_millis(300));
+    let (ami, all) = start(&fake, admin().events_off(), options);
+    fake.fault_on_action("Ping", Fault::Silence);
+    wait_for(&all, "ConnectionLost", lost);
+    wait_for(&all, "ConnectionRestored", restored);
+    ami.ping().unwrap();
+}
+
+#[test]
+fn without_reconnect_the_service_stops_and_says_so() {
+    let fake = FakeAsterisk::start().unwrap();
+    let (ami, all) = start(&fake, admin().events_off(), fast_reconnect().reconnect(None));
+    fake.kill_connections();
+    wait_for(&all, "ConnectionLost", lost);
+    let until = Instant::now() + WAIT;
+    while all.recv_timeout(Duration::from_millis(50)) != Err(ami_core::service::Closed) {
+        assert!(Instant::now() < until, "subscription never closed");
+    }
+    assert!(matches!(ami.ping(), Err(Error::ConnectionLost)));
+    assert!(!ami.is_connected());
+}
+
+#[test]
+fn unmatched_responses_are_surfaced() {
+    let fake = FakeAsterisk::start().unwrap();
+    fake.on_action("Twice", |req| {
+        vec![
+            response(req, "Success", &[("Message", "first")]),
+            response(req, "Success", &[("Message", "second")]),
+            Message::from_pairs([("Response", "Success"), ("Message", "third, no ActionID")]),
+        ]
+    });
+    let (ami, all) = start(&fake, admin().events_off(), fast_reconnect());
+    let r = ami.send(&RawAction::new("Twice")).unwrap();
+    assert_eq!(r.get("Message").as_deref(), Some("first"));
+    let unmatched = |i: &Incoming| match i {
+        Incoming::UnmatchedResponse(m) => Some(m.message().unwrap_or_default().into_owned()),
+        _ => None,
+    };
+    assert_eq!(wait_for(&all, "second answer", unmatched), "second");
+    assert_eq!(wait_for(&all, "third answer", unmatched), "third, no ActionID");
+    ami.ping().unwrap();
+}
+
+#[test]
+fn originate_tracking_success_and_failure() {
+    let fake = FakeAsterisk::builder().originate_outcome("Local/busy", Outcome::Busy).start().unwrap();
+    let (ami, _) = start(&fake, admin().events("call"), fast_reconnect());
+    let call = |channel: &str| {
+        RawAction::new("Originate")
+            .header("Channel", channel)
+            .header("Application", "Wait")
+            .header("Data", "1")
+            .header("Async", "true")
+    };
+    let ok = ami.originate(&call("Local/200@test"), Some(WAIT)).unwrap();
+    assert!(ok.is_success());
+    assert_eq!(ok.reason(), Some(OriginateReason::Answered));
+    assert!(ok.uniqueid().is_some());
+
+    let busy = ami.originate(&call("Local/busy@test"), Some(WAIT)).unwrap();
+    assert!(!busy.is_success());
+    assert_eq!(busy.reason(), Some(OriginateReason::Busy));
+    assert_eq!(busy.uniqueid(), None);
+    assert_eq!(busy.channel().as_deref(), Some("Local/busy@test"));
+}
+
+#[test]
+fn originate_without_its_event_times_out() {
+    let fake = FakeAsterisk::start().unwrap();
+    fake.on_action("Originate", |req| vec![response(req, "Success", &[("Message", "Originate successfully queued")])]);
+    let (ami, _) = start(&fake, admin().events_off(), fast_reconnect());
+    let call = RawAction::new("Originate").header("Channel", "Local/1@x").header("Async", "true");
+    let err = ami.originate(&call, Some(Duration::from_millis(300))).unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+}
+
+#[test]
+fn typed_and_predicate_subscriptions_filter() {
+    let fake = FakeAsterisk::start().unwrap();
+    let (ami, _) = start(&fake, admin(), fast_reconnect());
+    let hangups = ami.subscribe(Filter::events(["hangup"]));
+    let sevens = ami.subscribe(Filter::predicate(|m| m.get("N") == Some(b"7")));
+    for (name, n) in [("Newchannel", "1"), ("Hangup", "2"), ("UserEvent", "7")] {
+        fake.inject_event(&Message::from_pairs([("Event", name), ("Privilege", "call,all"), ("N", n)]));
+    }
+    assert_eq!(wait_for(&hangups, "Hangup", is_event("Hangup")).get_str("N").as_deref(), Some("2"));
+    assert_eq!(wait_for(&sevens, "N=7", |i| i.event().cloned()).get_str("Event").as_deref(), Some("UserEvent"));
+    assert!(hangups.try_recv().is_none());
+    assert!(sevens.try_recv().is_none());
+}
+
+#[test]
+fn sending_from_an_event_handler_does_not_deadlock() {
+    let fake = FakeAsterisk::start().unwrap();
+    let (ami, all) = start(&fake, admin().events_off(), fast_reconnect().queue(1, Overflow::Block));
+    drop(all);
+    let sub = ami.subscribe(Filter::events(["UserEvent"]));
+    let flood = Message::from_pairs([("Event", "UserEvent"), ("Privilege", "user,all"), ("UserEvent", "F")]);
+    fake.fault_on_action("Ping", Fault::Flood { message: flood, count: 200 });
+    let handler = {
+        let ami = ami.clone();
+        thread::spawn(move || {
+            let mut handled = 0;
+            while handled + sub.dropped() < 200 {
+                if sub.recv_timeout(WAIT).unwrap().is_none() {
+                    break;
+                }
+                handled += 1;
+                if handled % 20 == 0 {
+                    ami.send(&RawAction::new("Ping")).unwrap();
+                }
+            }
+            handled + sub.dropped()
+        })
+    };
+    ami.ping().unwrap();
+    assert_eq!(handler.join().unwrap(), 200);
+}
+
+#[cfg(all(feature = "tls", target_os = "linux"))]
+#[path = "support/certs.rs"]
+mod certs;
+
+#[cfg(all(feature = "tls", target_os = "linux"))]
+#[test]
+fn service_over_tls_shares_the_stream_between_threads() {
+    let (identity, ca) = certs::localhost_identity();
+    let fake = FakeAsterisk::builder().tls(identity).start().unwrap();
+    echo(&fake);
+    let config = Config::new("localhost", fake.addr().port()).tls(ami_core::TlsConfig::new().ca_pem(ca));
+    let (ami, all) = Service::connect(config, admin(), fast_reconnect()).unwrap();
+    let ami = Arc::new(ami);
+    let workers: Vec<_> = (0..4)
+        .map(|t| {
+            let ami = ami.clone();
+            thread::spawn(move || {
+                for i in 0..200 {
+                    let v = format!("{t}-{i}");
+                    assert_eq!(
+                        ami.send(&RawAction::new("Echo").header("Value", v.as_str())).unwrap().get("Value").as_deref(),
+                        Some(v.as_str())
+                    );
+                }
+            })
+        })
+        .collect();
+    workers.into_iter().for_each(|w| w.join().unwrap());
+    fake.inject_event(&Message::from_pairs([("Event", "Hangup"), ("Privilege", "call,all")]));
+    wait_for(&all, "Hangup over TLS", is_event("Hangup"));
+}
