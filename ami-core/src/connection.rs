@@ -228,7 +228,8 @@ impl Connection {
     /// in the queue first. Other messages are queued as usual.
     pub(crate) fn await_event(&mut self, id: &str, name: &str, until: Option<Instant>) -> Result<Message, Error> {
         let wanted = |m: &Message| {
-            m.get("ActionID") == Some(id.as_bytes()) && m.get("Event").is_some_and(|e| e.eq_ignore_ascii_case(name.as_bytes()))
+            m.get("ActionID") == Some(id.as_bytes())
+                && m.get("Event").is_some_and(|e| e.eq_ignore_ascii_case(name.as_bytes()))
         };
         if let Some(i) = self.events.iter().position(wanted) {
             return Ok(self.events.remove(i).expect("index from position"));

@@ -136,7 +136,12 @@ mod tests {
     fn null_uniqueid_is_failure_even_with_success() {
         let e = Message::from_pairs([("Event", "OriginateResponse"), ("Response", "Success"), ("Uniqueid", "<null>")]);
         assert!(!OriginateOutcome::new(e).is_success());
-        let ok = Message::from_pairs([("Event", "OriginateResponse"), ("Response", "Success"), ("Reason", "4"), ("Uniqueid", "1795384998.0")]);
+        let ok = Message::from_pairs([
+            ("Event", "OriginateResponse"),
+            ("Response", "Success"),
+            ("Reason", "4"),
+            ("Uniqueid", "1795384998.0"),
+        ]);
         let ok = OriginateOutcome::new(ok);
         assert!(ok.is_success());
         assert_eq!(ok.reason(), Some(OriginateReason::Answered));

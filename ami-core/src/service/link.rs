@@ -44,7 +44,10 @@ pub(crate) enum WriteSide {
 }
 
 /// Splits a logged-in connection into its reading and writing sides.
-pub(crate) fn split(mut transport: Box<dyn Transport>, write_timeout: Option<Duration>) -> io::Result<(ReadSide, WriteSide)> {
+pub(crate) fn split(
+    mut transport: Box<dyn Transport>,
+    write_timeout: Option<Duration>,
+) -> io::Result<(ReadSide, WriteSide)> {
     transport.set_write_timeout(write_timeout)?;
     match transport.try_clone_box() {
         Some(mut writer) => {

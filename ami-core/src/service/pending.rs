@@ -46,7 +46,11 @@ pub(crate) enum Offer {
 }
 
 impl Slot {
-    fn wait(&self, until: Option<Instant>, ready: impl Fn(&SlotState) -> bool) -> Result<MutexGuard<'_, SlotState>, Error> {
+    fn wait(
+        &self,
+        until: Option<Instant>,
+        ready: impl Fn(&SlotState) -> bool,
+    ) -> Result<MutexGuard<'_, SlotState>, Error> {
         let mut st = lock(&self.state);
         loop {
             if st.lost && !ready(&st) {
@@ -162,7 +166,9 @@ impl Pending {
             slot.changed.notify_all();
             return Offer::Taken;
         }
-        let awaited = slot.awaits_event.is_some_and(|name| m.get("Event").is_some_and(|e| e.eq_ignore_ascii_case(name.as_bytes())));
+        let awaited = slot
+            .awaits_event
+            .is_some_and(|name| m.get("Event").is_some_and(|e| e.eq_ignore_ascii_case(name.as_bytes())));
         if awaited && st.awaited.is_none() {
             st.awaited = Some(m.clone());
             drop(st);

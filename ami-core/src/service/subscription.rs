@@ -176,7 +176,11 @@ impl Queue {
                 }
                 Overflow::Block => {
                     while st.items.len() >= self.capacity && !st.abandoned && !st.closed && !busy() {
-                        st = self.not_full.wait_timeout(st, Duration::from_millis(20)).unwrap_or_else(|p| p.into_inner()).0;
+                        st = self
+                            .not_full
+                            .wait_timeout(st, Duration::from_millis(20))
+                            .unwrap_or_else(|p| p.into_inner())
+                            .0;
                     }
                     if st.abandoned {
                         return;
