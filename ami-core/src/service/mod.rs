@@ -203,7 +203,7 @@ impl Shared {
         let id = self.next_id();
         let mut bytes = Vec::with_capacity(256);
         encode_action(action, Some(&id), &mut bytes)?;
-        let slot = self.pending.register(&id, action.action_name(), awaits);
+        let slot = self.pending.register(&id, action.action_name(), awaits, subscription::read_by_this_thread());
         let until = deadline(timeout);
         let result = self.write(&bytes).and_then(|()| {
             let response = slot.wait_response(until)?;
@@ -221,7 +221,7 @@ impl Shared {
             subs.retain(|q| !q.is_abandoned());
             scratch.extend(subs.iter().filter(|q| q.wants(&item)).cloned());
         }
-        let busy = || self.stopping() || self.pending.is_waiting();
+        let busy = |queue| self.stopping() || self.pending.reader_waits(queue);
         if let Some((last, rest)) = scratch.split_last() {
             for q in rest {
                 q.push(item.clone(), &busy);

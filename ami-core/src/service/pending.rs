@@ -26,6 +26,8 @@ struct SlotState {
 
 pub(crate) struct Slot {
     action: String,
+    /// The subscription queues the waiting thread reads.
+    reader_of: Vec<u64>,
     awaits_event: Option<&'static str>,
     state: Mutex<SlotState>,
     changed: Condvar,
@@ -98,9 +100,16 @@ pub(crate) struct Pending {
 }
 
 impl Pending {
-    pub(crate) fn register(&self, id: &str, action: &str, awaits_event: Option<&'static str>) -> Arc<Slot> {
+    pub(crate) fn register(
+        &self,
+        id: &str,
+        action: &str,
+        awaits_event: Option<&'static str>,
+        reader_of: Vec<u64>,
+    ) -> Arc<Slot> {
         let slot = Arc::new(Slot {
             action: action.to_owned(),
+            reader_of,
             awaits_event,
             state: Mutex::new(SlotState::default()),
             changed: Condvar::new(),
@@ -113,9 +122,9 @@ impl Pending {
         lock(&self.slots).remove(id);
     }
 
-    /// Whether some action still waits for something from the server.
-    pub(crate) fn is_waiting(&self) -> bool {
-        lock(&self.slots).values().any(|slot| {
+    /// Whether a thread that reads queue `queue` waits for an answer.
+    pub(crate) fn reader_waits(&self, queue: u64) -> bool {
+        lock(&self.slots).values().filter(|slot| slot.reader_of.contains(&queue)).any(|slot| {
             let st = lock(&slot.state);
             !st.lost && (!st.done || (slot.awaits_event.is_some() && st.awaited.is_none()))
         })

@@ -1,8 +1,10 @@
 //! Bounded event queues, one per subscriber, with an overflow policy and a
 //! drop counter.
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -51,10 +53,11 @@ impl Incoming {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Overflow {
-    /// The reader waits for room (backpressure on the server). While actions
-    /// are pending the queue may grow to twice its capacity instead, so a
-    /// consumer that sends an action while handling an event cannot
-    /// deadlock; past that the newest items are dropped and counted.
+    /// The reader waits for room (backpressure on the server). The one
+    /// exception: while a thread that reads this subscription waits for the
+    /// answer to an action (sending from an event handler), the queue may
+    /// grow to twice its capacity so the answer can be read, and past that
+    /// the newest items are dropped and counted. No deadlock either way.
     Block,
     /// Drop the oldest queued item and count it.
     DropOldest,
@@ -124,7 +127,21 @@ struct State {
     abandoned: bool,
 }
 
+static NEXT_QUEUE: AtomicU64 = AtomicU64::new(1);
+
+thread_local! {
+    /// The queues this thread has read from.
+    static READS: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The queues the calling thread reads (so a wait for an answer on this
+/// thread must not be blocked behind them).
+pub(crate) fn read_by_this_thread() -> Vec<u64> {
+    READS.with(|r| r.borrow().clone())
+}
+
 pub(crate) struct Queue {
+    id: u64,
     filter: Filter,
     capacity: usize,
     overflow: Overflow,
@@ -140,6 +157,7 @@ fn lock(m: &Mutex<State>) -> MutexGuard<'_, State> {
 impl Queue {
     pub(crate) fn new(filter: Filter, capacity: usize, overflow: Overflow) -> Arc<Queue> {
         Arc::new(Queue {
+            id: NEXT_QUEUE.fetch_add(1, Ordering::Relaxed),
             filter,
             capacity: capacity.max(1),
             overflow,
@@ -157,9 +175,10 @@ impl Queue {
         lock(&self.state).abandoned
     }
 
-    /// Delivers one item, following the overflow policy. `busy` tells
-    /// whether actions are pending (then `Block` does not wait).
-    pub(crate) fn push(&self, item: Incoming, busy: &dyn Fn() -> bool) {
+    /// Delivers one item, following the overflow policy. `must_not_block`
+    /// tells, for a queue id, whether a reader of that queue waits for an
+    /// answer (or the service stops): then `Block` does not wait.
+    pub(crate) fn push(&self, item: Incoming, must_not_block: &dyn Fn(u64) -> bool) {
         let mut st = lock(&self.state);
         if st.abandoned {
             return;
@@ -175,7 +194,7 @@ impl Queue {
                     return;
                 }
                 Overflow::Block => {
-                    while st.items.len() >= self.capacity && !st.abandoned && !st.closed && !busy() {
+                    while st.items.len() >= self.capacity && !st.abandoned && !st.closed && !must_not_block(self.id) {
                         st = self
                             .not_full
                             .wait_timeout(st, Duration::from_millis(20))
@@ -207,6 +226,12 @@ impl Queue {
     }
 
     fn pop(&self, until: Option<Instant>) -> Result<Option<Incoming>, Closed> {
+        READS.with(|r| {
+            let mut r = r.borrow_mut();
+            if !r.contains(&self.id) {
+                r.push(self.id);
+            }
+        });
         let mut st = lock(&self.state);
         loop {
             if let Some(item) = st.items.pop_front() {
@@ -332,7 +357,7 @@ mod tests {
         for (policy, kept) in [(Overflow::DropOldest, ["2", "3"]), (Overflow::DropNewest, ["0", "1"])] {
             let q = Queue::new(Filter::all(), 2, policy);
             let sub = Subscription::new(q.clone());
-            (0..4).for_each(|i| q.push(ev(i), &|| false));
+            (0..4).for_each(|i| q.push(ev(i), &|_| false));
             assert_eq!(sub.dropped(), 2);
             assert_eq!([n(sub.try_recv().unwrap()), n(sub.try_recv().unwrap())], kept);
             assert!(sub.try_recv().is_none());
@@ -340,10 +365,11 @@ mod tests {
     }
 
     #[test]
-    fn block_grows_while_actions_are_pending_then_drops() {
+    fn block_grows_while_its_reader_waits_for_an_answer_then_drops() {
         let q = Queue::new(Filter::all(), 2, Overflow::Block);
         let sub = Subscription::new(q.clone());
-        (0..6).for_each(|i| q.push(ev(i), &|| true));
+        let id = q.id;
+        (0..6).for_each(|i| q.push(ev(i), &|waiting| waiting == id));
         assert_eq!(sub.len(), 4);
         assert_eq!(sub.dropped(), 2);
     }
@@ -352,7 +378,7 @@ mod tests {
     fn block_waits_for_the_consumer() {
         let q = Queue::new(Filter::all(), 1, Overflow::Block);
         let sub = Subscription::new(q.clone());
-        let producer = std::thread::spawn(move || (0..50).for_each(|i| q.push(ev(i), &|| false)));
+        let producer = std::thread::spawn(move || (0..50).for_each(|i| q.push(ev(i), &|_| false)));
         let got: Vec<String> = (0..50).map(|_| n(sub.recv().unwrap())).collect();
         producer.join().unwrap();
         assert_eq!(got, (0..50).map(|i| i.to_string()).collect::<Vec<_>>());
@@ -375,9 +401,10 @@ mod tests {
     fn closed_queue_drains_then_reports_closed() {
         let q = Queue::new(Filter::all(), 10, Overflow::DropNewest);
         let sub = Subscription::new(q.clone());
-        q.push(ev(1), &|| false);
+        q.push(ev(1), &|_| false);
         q.close();
         assert_eq!(n(sub.recv().unwrap()), "1");
         assert_eq!(sub.recv(), Err(Closed));
+        assert!(read_by_this_thread().contains(&q.id));
     }
 }
