@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::connection::{deadline, Connection};
 use crate::error::{Error, Phase};
 use crate::frame::Banner;
+use crate::logging::ami_log;
 use crate::message::Message;
 use crate::originate::OriginateOutcome;
 use crate::response::{command_output, Response};
@@ -131,7 +132,11 @@ impl Client {
         if let Some(events) = &login.events {
             action = action.header("Events", events.as_str());
         }
-        self.conn.request(&action, timeout, Phase::Login)?;
+        if let Err(e) = self.conn.request(&action, timeout, Phase::Login) {
+            ami_log!(warn, "login as {} failed: {e}", login.username);
+            return Err(e);
+        }
+        ami_log!(debug, "logged in as {}", login.username);
         Ok(Session { conn: self.conn, banner: self.banner, username: login.username.clone() })
     }
 

@@ -11,6 +11,7 @@ use crate::action_id::ActionIds;
 use crate::config::Config;
 use crate::error::{Error, Phase, ProtocolError};
 use crate::frame::{Banner, Decoder};
+use crate::logging::ami_log;
 use crate::message::{Message, MessageKind};
 use crate::response::{ends_list, error_for, is_error, Response};
 use crate::transport::Transport;
@@ -168,6 +169,7 @@ impl Connection {
         phase: Phase,
     ) -> Result<Response, Error> {
         let id = self.write_action(action)?;
+        ami_log!(debug, "sent {} (ActionID {id})", action.action_name());
         let until = deadline(timeout);
         let response = loop {
             let m = self.read_message(until, phase)?;

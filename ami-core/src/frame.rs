@@ -147,7 +147,11 @@ impl Decoder {
                 self.scanned = self.pos;
                 Ok(Some(banner))
             }
-            None if rest.len() > self.max_message => Err(ProtocolError::MessageTooLarge { limit: self.max_message }),
+            // A pending CR may be the start of the CRLF: a line of exactly
+            // `max_message` bytes must not fail because its CR came alone.
+            None if rest.len() > self.max_message.saturating_add(usize::from(rest.ends_with(b"\r"))) => {
+                Err(ProtocolError::MessageTooLarge { limit: self.max_message })
+            }
             None => Ok(None),
         }
     }

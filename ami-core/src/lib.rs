@@ -18,6 +18,7 @@ mod connection;
 mod encode;
 mod error;
 mod frame;
+mod logging;
 mod message;
 mod originate;
 mod response;

@@ -62,6 +62,7 @@ use crate::client::{Client, Login, Session};
 use crate::config::Config;
 use crate::connection::deadline;
 use crate::error::{Error, Phase};
+use crate::logging::ami_log;
 use crate::message::Message;
 use crate::originate::OriginateOutcome;
 use crate::response::{command_output, Response};
@@ -206,6 +207,7 @@ impl Shared {
         let slot = self.pending.register(&id, action.action_name(), awaits, subscription::read_by_this_thread());
         let until = deadline(timeout);
         let result = self.write(&bytes).and_then(|()| {
+            ami_log!(debug, "sent {} (ActionID {id})", action.action_name());
             let response = slot.wait_response(until)?;
             let event = if awaits.is_some() { Some(slot.wait_event(until)?) } else { None };
             Ok((response, event))

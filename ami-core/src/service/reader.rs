@@ -15,6 +15,7 @@ use crate::action::RawAction;
 use crate::client::Session;
 use crate::error::{Error, Phase};
 use crate::frame::Decoder;
+use crate::logging::ami_log;
 use crate::message::{Message, MessageKind};
 
 /// Makes a logged-in session the service's link: installs its writing
@@ -61,6 +62,7 @@ fn run(shared: &Shared, mut read: ReadSide, mut decoder: Decoder) {
         if shared.stopping() {
             break;
         }
+        ami_log!(warn, "connection to {}:{} lost: {reason}", shared.config.host, shared.config.port);
         shared.publish(Incoming::ConnectionLost { reason }, &mut scratch);
         match reconnect(shared) {
             Some((r, d)) => (read, decoder) = (r, d),
@@ -103,7 +105,12 @@ fn dispatch(shared: &Shared, m: Message, scratch: &mut Vec<Arc<Queue>>) {
             Offer::Copied(m) | Offer::NotMine(m) => m,
         },
     };
-    let item = if kind == MessageKind::Event { Incoming::Event(m) } else { Incoming::UnmatchedResponse(m) };
+    let item = if kind == MessageKind::Event {
+        Incoming::Event(m)
+    } else {
+        ami_log!(debug, "response matches no pending action (ActionID {:?})", m.action_id().unwrap_or_default());
+        Incoming::UnmatchedResponse(m)
+    };
     shared.publish(item, scratch);
 }
 
@@ -125,10 +132,19 @@ fn reconnect(shared: &Shared) -> Option<(ReadSide, Decoder)> {
         let restore: Vec<RawAction> = lock(&shared.restore).clone();
         let linked = open_session(&shared.config, &shared.login, &restore).and_then(|s| install(shared, s, true));
         match linked {
-            Ok(link) => return Some(link),
+            Ok(link) => {
+                ami_log!(
+                    info,
+                    "reconnected to {}:{} as {}",
+                    shared.config.host,
+                    shared.config.port,
+                    shared.login.username()
+                );
+                return Some(link);
+            }
             // Wrong credentials will not fix themselves, but the server may
             // be restarting with its users not loaded yet: keep trying.
-            Err(_) => continue,
+            Err(e) => ami_log!(info, "reconnect attempt {} failed: {e}", attempt + 1),
         }
     }
     None
@@ -141,6 +157,7 @@ fn keepalive(shared: &Shared, interval: Duration) {
         }
         let ping = RawAction::new("Ping");
         if let Err(Error::Timeout { .. }) = shared.request(&ping, Some(shared.options.keepalive_timeout), None) {
+            ami_log!(warn, "no Pong within {:?}: closing the link", shared.options.keepalive_timeout);
             shared.kill_link();
         }
     }
