@@ -180,6 +180,7 @@ pub mod meta {
 }
 
 pub mod list;
+pub mod subscribe;
 
 #[cfg(feature = "serde")]
 mod serde_support;
