@@ -5,9 +5,32 @@
 //! - [`ActionWriter`] and [`encode_action`] write actions, refusing CR, LF
 //!   and NUL in any key or value and anything over the server's limits.
 //! - [`Client`] connects (TCP or TLS), reads the banner and logs in, giving a
-//!   [`Session`] that sends actions and reads events. No async runtime.
+//!   [`Session`]: one thread, one action at a time, events queued while it
+//!   waits. For scripts and simple tools. No async runtime.
+//! - [`service::Service`] is the handle for long-running programs: cloneable
+//!   and `Send + Sync`, a reader thread, pipelined actions from many threads,
+//!   bounded subscriptions, keepalive, and reconnection that never re-sends
+//!   an action.
 //! - With the `testkit` feature, [`testkit::FakeAsterisk`] is an in-process
 //!   AMI server that behaves like Asterisk 22, for tests.
+//!
+//! Features: `tls` (default: TLS through native-tls), `testkit` (the fake
+//! server), `log` (connection events through the `log` facade; secrets are
+//! never logged).
+//!
+//! ```
+//! use ami_core::testkit::FakeAsterisk;
+//! use ami_core::{Client, Config, Login};
+//!
+//! let fake = FakeAsterisk::start()?;
+//! let client = Client::connect(&Config::new("127.0.0.1", fake.addr().port()))?;
+//! assert_eq!(client.banner().version(), Some("11.0.0"));
+//! let mut ami = client.login(&Login::new("admin", "admin-secret").events_off())?;
+//! let output = ami.command("core show uptime")?;
+//! assert!(!output.is_empty());
+//! ami.logoff()?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![warn(missing_docs)]
 
 mod action;
