@@ -12,7 +12,7 @@ use crate::frame::Banner;
 use crate::logging::ami_log;
 use crate::message::Message;
 use crate::originate::OriginateOutcome;
-use crate::response::{command_output, Response};
+use crate::response::{command_result, Response};
 use crate::transport::{self, Transport};
 
 /// How to log in: user, secret, plain or MD5 challenge, and which events to
@@ -214,13 +214,7 @@ impl Session {
     /// format of Asterisk 14+ and the `--END COMMAND--` format of older
     /// servers). A command the CLI rejects gives [`Error::CommandFailed`].
     pub fn command(&mut self, command: &str) -> Result<Vec<String>, Error> {
-        match self.send(&RawAction::new("Command").header("Command", command)) {
-            Ok(r) => Ok(command_output(r.message())),
-            Err(Error::ActionFailed { response, .. }) if response.contains("Output") => {
-                Err(Error::CommandFailed { command: command.to_owned(), output: command_output(&response) })
-            }
-            Err(e) => Err(e),
-        }
+        command_result(command, self.send(&RawAction::new("Command").header("Command", command)))
     }
 
     /// Sends an `Originate` (make it `Async: true`) and waits, up to

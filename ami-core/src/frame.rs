@@ -182,7 +182,7 @@ impl Decoder {
             None => {
                 self.scanned = self.end;
                 // Up to three pending bytes may still be part of the end marker.
-                if self.end - self.pos > self.max_message + 3 {
+                if self.end - self.pos > self.max_message.saturating_add(3) {
                     Err(ProtocolError::MessageTooLarge { limit: self.max_message })
                 } else {
                     Ok(None)

@@ -109,6 +109,19 @@ pub fn command_output(m: &Message) -> Vec<String> {
     String::from_utf8_lossy(body).lines().map(str::to_owned).collect()
 }
 
+/// The output lines of a `Command` that was sent, or the typed error: a
+/// CLI command the server rejected (an error response with `Output`)
+/// becomes [`Error::CommandFailed`].
+pub(crate) fn command_result(command: &str, sent: Result<Response, Error>) -> Result<Vec<String>, Error> {
+    match sent {
+        Ok(r) => Ok(command_output(r.message())),
+        Err(Error::ActionFailed { response, .. }) if response.contains("Output") => {
+            Err(Error::CommandFailed { command: command.to_owned(), output: command_output(&response) })
+        }
+        Err(e) => Err(e),
+    }
+}
+
 fn split_line(b: &[u8]) -> Option<(&[u8], &[u8])> {
     memchr::memmem::find(b, b"\r\n").map(|i| (&b[..i], &b[i + 2..]))
 }

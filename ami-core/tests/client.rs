@@ -2,26 +2,12 @@
 
 mod support;
 
+use support::ami::*;
+
 use std::time::Duration;
 
 use ami_core::testkit::{FakeAsterisk, Fault, Outcome};
-use ami_core::{Client, Config, Error, Login, Message, Phase, RawAction, Session};
-
-fn config(fake: &FakeAsterisk) -> Config {
-    Config::new("127.0.0.1", fake.addr().port())
-}
-
-fn login(fake: &FakeAsterisk, login: &Login) -> Session {
-    Client::connect(&config(fake)).unwrap().login(login).unwrap()
-}
-
-fn admin() -> Login {
-    Login::new("admin", "admin-secret")
-}
-
-fn event_names(events: impl Iterator<Item = Message>) -> Vec<String> {
-    events.map(|e| e.event_name().unwrap_or_default().into_owned()).collect()
-}
+use ami_core::{Client, Config, Error, Login, Phase, RawAction};
 
 fn quick_auth_failure() -> FakeAsterisk {
     FakeAsterisk::builder().auth_failure_delay(Duration::from_millis(50)).start().unwrap()
@@ -105,15 +91,6 @@ fn originate(channel: &str) -> RawAction {
         .header("Async", "true")
 }
 
-fn wait_for(s: &mut Session, name: &str) -> Message {
-    loop {
-        let e = s.next_event_timeout(Duration::from_secs(10)).unwrap().unwrap_or_else(|| panic!("no {name} event"));
-        if e.event_name().as_deref() == Some(name) {
-            return e;
-        }
-    }
-}
-
 #[test]
 fn async_originate_reports_to_every_call_session_with_the_originators_action_id() {
     let fake = FakeAsterisk::start().unwrap();
@@ -123,8 +100,8 @@ fn async_originate_reports_to_every_call_session_with_the_originators_action_id(
 
     let r = a.send(&originate("Local/200@test")).unwrap();
     assert_eq!(r.get("Message").as_deref(), Some("Originate successfully queued"));
-    let mine = wait_for(&mut a, "OriginateResponse");
-    let theirs = wait_for(&mut b, "OriginateResponse");
+    let mine = next_event_named(&mut a, "OriginateResponse");
+    let theirs = next_event_named(&mut b, "OriginateResponse");
     assert_eq!(mine.get_str("Response").as_deref(), Some("Success"));
     assert_eq!(mine.get_str("Reason").as_deref(), Some("4"));
     let id = mine.action_id().unwrap().into_owned();
@@ -142,7 +119,7 @@ fn failed_originate_is_a_failure_event() {
     let fake = FakeAsterisk::builder().originate_outcome("Local/busy", Outcome::Busy).start().unwrap();
     let mut s = login(&fake, &admin().events("call"));
     s.send(&originate("Local/busy@test")).unwrap();
-    let e = wait_for(&mut s, "OriginateResponse");
+    let e = next_event_named(&mut s, "OriginateResponse");
     assert_eq!(e.get_str("Response").as_deref(), Some("Failure"));
     assert_eq!(e.get_str("Reason").as_deref(), Some("5"));
 }

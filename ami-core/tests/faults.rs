@@ -4,80 +4,14 @@
 
 mod support;
 
+use support::ami::*;
+
 use std::thread;
 use std::time::{Duration, Instant};
 
-use ami_core::service::{Backoff, Filter, Incoming, Overflow, Service, ServiceOptions, Subscription};
+use ami_core::service::{Filter, Overflow};
 use ami_core::testkit::{response, FakeAsterisk, Fault};
-use ami_core::{Client, Config, Error, Login, Message, Phase, ProtocolError, RawAction, Session};
-
-const WAIT: Duration = Duration::from_secs(10);
-
-fn config(fake: &FakeAsterisk) -> Config {
-    Config::new("127.0.0.1", fake.addr().port())
-}
-
-fn login(fake: &FakeAsterisk, login: &Login) -> Session {
-    Client::connect(&config(fake)).unwrap().login(login).unwrap()
-}
-
-fn admin() -> Login {
-    Login::new("admin", "admin-secret")
-}
-
-fn event_names(events: impl Iterator<Item = Message>) -> Vec<String> {
-    events.map(|e| e.event_name().unwrap_or_default().into_owned()).collect()
-}
-
-fn wait_for_event(s: &mut Session, name: &str) -> Message {
-    loop {
-        let e = s.next_event_timeout(WAIT).unwrap().unwrap_or_else(|| panic!("no {name} event"));
-        if e.event_name().as_deref() == Some(name) {
-            return e;
-        }
-    }
-}
-
-fn fast_reconnect() -> ServiceOptions {
-    ServiceOptions::default()
-        .reconnect(Some(Backoff { initial: Duration::from_millis(20), max: Duration::from_millis(200) }))
-        .keepalive(None, Duration::from_secs(1))
-}
-
-fn start(fake: &FakeAsterisk, login: Login, options: ServiceOptions) -> (Service, Subscription) {
-    Service::connect(config(fake), login, options).unwrap()
-}
-
-/// Waits for the first item `pick` accepts, skipping others.
-fn wait_for<T>(sub: &Subscription, what: &str, pick: impl Fn(&Incoming) -> Option<T>) -> T {
-    let until = Instant::now() + WAIT;
-    while let Some(left) = until.checked_duration_since(Instant::now()) {
-        if let Some(item) = sub.recv_timeout(left).unwrap() {
-            if let Some(t) = pick(&item) {
-                return t;
-            }
-        }
-    }
-    panic!("no {what} within {WAIT:?}");
-}
-
-fn lost(i: &Incoming) -> Option<String> {
-    match i {
-        Incoming::ConnectionLost { reason } => Some(reason.clone()),
-        _ => None,
-    }
-}
-
-fn restored(i: &Incoming) -> Option<()> {
-    matches!(i, Incoming::ConnectionRestored).then_some(())
-}
-
-fn echo(fake: &FakeAsterisk) {
-    fake.on_action("Echo", |req| {
-        let value = req.get_str("Value").unwrap_or_default().into_owned();
-        vec![response(req, "Success", &[("Value", &value)])]
-    });
-}
+use ami_core::{Client, Config, Error, Login, Message, Phase, ProtocolError, RawAction};
 
 #[test]
 fn reset_during_login() {
@@ -143,7 +77,7 @@ fn message_with_thousands_of_headers() {
     let mut s = login(&fake, &admin().events_off());
     fake.fault_on_action("Ping", Fault::many_headers(5000));
     s.ping().unwrap();
-    let e = wait_for_event(&mut s, "UserEvent");
+    let e = next_event_named(&mut s, "UserEvent");
     assert_eq!(e.get_str("Header5000").as_deref(), Some("5000"));
     assert!(e.len() > 5000);
 }
@@ -156,7 +90,7 @@ fn non_utf8_values() {
     let event =
         Message::from_pairs([("Event", &b"Newchannel"[..]), ("Privilege", b"call,all"), ("CallerIDName", b"Jos\xe9")]);
     assert_eq!(fake.inject_event(&event), 1);
-    let got = wait_for_event(&mut s, "Newchannel");
+    let got = next_event_named(&mut s, "Newchannel");
     assert_eq!(got.get("CallerIDName"), Some(&b"Jos\xe9"[..]));
 }
 

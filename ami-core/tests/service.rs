@@ -1,63 +1,16 @@
 //! The reconnecting, thread-safe service handle against the fake Asterisk.
 
+mod support;
+
+use support::ami::*;
+
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use ami_core::service::{Backoff, Filter, Incoming, Overflow, Service, ServiceOptions, Subscription};
+use ami_core::service::{Filter, Incoming, Overflow, Service};
 use ami_core::testkit::{response, FakeAsterisk, Fault, Outcome};
-use ami_core::{Config, Error, Login, Message, OriginateReason, RawAction};
-
-const WAIT: Duration = Duration::from_secs(10);
-
-fn fast_reconnect() -> ServiceOptions {
-    ServiceOptions::default()
-        .reconnect(Some(Backoff { initial: Duration::from_millis(20), max: Duration::from_millis(200) }))
-        .keepalive(None, Duration::from_secs(1))
-}
-
-fn start(fake: &FakeAsterisk, login: Login, options: ServiceOptions) -> (Service, Subscription) {
-    Service::connect(Config::new("127.0.0.1", fake.addr().port()), login, options).unwrap()
-}
-
-fn admin() -> Login {
-    Login::new("admin", "admin-secret")
-}
-
-/// Waits for the first item `pick` accepts, skipping others.
-fn wait_for<T>(sub: &Subscription, what: &str, pick: impl Fn(&Incoming) -> Option<T>) -> T {
-    let until = Instant::now() + WAIT;
-    while let Some(left) = until.checked_duration_since(Instant::now()) {
-        if let Some(item) = sub.recv_timeout(left).unwrap() {
-            if let Some(t) = pick(&item) {
-                return t;
-            }
-        }
-    }
-    panic!("no {what} within {WAIT:?}");
-}
-
-fn is_event(name: &'static str) -> impl Fn(&Incoming) -> Option<Message> {
-    move |i| i.event().filter(|e| e.event_name().as_deref() == Some(name)).cloned()
-}
-
-fn lost(i: &Incoming) -> Option<String> {
-    match i {
-        Incoming::ConnectionLost { reason } => Some(reason.clone()),
-        _ => None,
-    }
-}
-
-fn restored(i: &Incoming) -> Option<()> {
-    matches!(i, Incoming::ConnectionRestored).then_some(())
-}
-
-fn echo(fake: &FakeAsterisk) {
-    fake.on_action("Echo", |req| {
-        let value = req.get_str("Value").unwrap_or_default().into_owned();
-        vec![response(req, "Success", &[("Value", &value)])]
-    });
-}
+use ami_core::{Config, Error, Message, OriginateReason, RawAction};
 
 #[test]
 fn login_events_reach_the_first_subscription() {
@@ -192,13 +145,9 @@ fn sending_from_an_event_handler_does_not_deadlock() {
 }
 
 #[cfg(all(feature = "tls", target_os = "linux"))]
-#[path = "support/certs.rs"]
-mod certs;
-
-#[cfg(all(feature = "tls", target_os = "linux"))]
 #[test]
 fn service_over_tls_shares_the_stream_between_threads() {
-    let (identity, ca) = certs::localhost_identity();
+    let (identity, ca) = support::certs::localhost_identity();
     let fake = FakeAsterisk::builder().tls(identity).start().unwrap();
     echo(&fake);
     let config = Config::new("localhost", fake.addr().port()).tls(ami_core::TlsConfig::new().ca_pem(ca));

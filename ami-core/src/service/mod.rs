@@ -65,7 +65,7 @@ use crate::error::{Error, Phase};
 use crate::logging::ami_log;
 use crate::message::Message;
 use crate::originate::OriginateOutcome;
-use crate::response::{command_output, Response};
+use crate::response::{command_result, Response};
 use link::WriteSide;
 use pending::Pending;
 use subscription::Queue;
@@ -342,13 +342,7 @@ impl Service {
 
     /// Runs a CLI command; see [`Session::command`].
     pub fn command(&self, command: &str) -> Result<Vec<String>, Error> {
-        match self.send(&RawAction::new("Command").header("Command", command)) {
-            Ok(r) => Ok(command_output(r.message())),
-            Err(Error::ActionFailed { response, .. }) if response.contains("Output") => {
-                Err(Error::CommandFailed { command: command.to_owned(), output: command_output(&response) })
-            }
-            Err(e) => Err(e),
-        }
+        command_result(command, self.send(&RawAction::new("Command").header("Command", command)))
     }
 
     /// Sends an `Originate` (make it `Async: true`) and waits, up to
