@@ -10,12 +10,13 @@
 //! AMI_HOST=pbx.example.com AMI_USER=admin AMI_SECRET=... cargo run --example quickstart
 //! ```
 
-use std::env;
+mod common;
+
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use ami_core::testkit::FakeAsterisk;
-use ami_core::{Client, Config, Login, RawAction, TlsConfig};
+use ami_core::{Client, Config, Login, RawAction};
 
 fn main() -> ExitCode {
     match run() {
@@ -28,26 +29,17 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
-    // Keep the fake server alive for the whole run when there is no real one.
-    let (config, login, _fake) = match env::var("AMI_HOST") {
-        Ok(host) => {
-            let (config, login) = real_server(host)?;
-            (config, login, None)
-        }
-        Err(_) => {
-            let fake = FakeAsterisk::builder().call_duration(Duration::from_secs(1)).start()?;
-            println!("AMI_HOST is not set: using the embedded fake Asterisk on {}", fake.addr());
-            let config = Config::new(fake.addr().ip().to_string(), fake.addr().port());
-            let login = Login::new("admin", "admin-secret");
-            place_demo_call(&config, &login)?;
-            (config, login, Some(fake))
-        }
-    };
+    // The fake server (when there is no real one) lives as long as `target`.
+    let target = common::Target::from_env_or(FakeAsterisk::builder().call_duration(Duration::from_secs(1)))?;
+    if target.is_fake() {
+        place_demo_call(&target.config, &target.login)?;
+    }
+    let (config, login) = (&target.config, &target.login);
 
-    let client = Client::connect(&config)?;
+    let client = Client::connect(config)?;
     println!("connected: {} (AMI version {})", client.banner().line(), client.banner().version().unwrap_or("unknown"));
 
-    let mut ami = client.login(&login)?;
+    let mut ami = client.login(login)?;
     println!("logged in as {}", ami.username());
 
     ami.ping()?;
@@ -86,24 +78,4 @@ fn place_demo_call(config: &Config, login: &Login) -> Result<(), ami_core::Error
         .header("Async", "true");
     ami.send(&call)?;
     ami.logoff()
-}
-
-fn real_server(host: String) -> Result<(Config, Login), Box<dyn std::error::Error>> {
-    let tls = env::var("AMI_TLS").is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"));
-    let default_port = if tls { 5039 } else { 5038 };
-    let port = match env::var("AMI_PORT") {
-        Ok(p) => p.parse().map_err(|_| format!("AMI_PORT is not a port number: {p:?}"))?,
-        Err(_) => default_port,
-    };
-    let mut config = Config::new(host, port);
-    if tls {
-        let mut settings = TlsConfig::new();
-        if let Ok(ca) = env::var("AMI_CA_FILE") {
-            settings = settings.ca_file(ca);
-        }
-        config = config.tls(settings);
-    }
-    let user = env::var("AMI_USER").unwrap_or_else(|_| "admin".into());
-    let secret = env::var("AMI_SECRET").unwrap_or_default();
-    Ok((config, Login::new(user, secret)))
 }

@@ -21,6 +21,16 @@
 //! `AMI_SPEC=/path/to/core-en_US.xml` generates exactly that file's actions
 //! and events, with its prose as documentation.
 //!
+//! [What the generated code looks like][generated-code], for one action and
+//! one event (`docs/generated-code.md` in the repository; to read all of it:
+//! `cargo run -p ami-codegen --bin ami-codegen -- --out /tmp/gen spec/*.xml`).
+//!
+//! The package also installs the `ami` command (`cargo install --path
+//! ami-actions`): one action from a shell, checked against [`meta`] before
+//! anything is sent (`ami --help`).
+//!
+//! [generated-code]: https://example.invalid/ami-rs/blob/main/docs/generated-code.md
+//!
 //! ```no_run
 //! use ami_actions::{actions, events, Client, Config, Event, Login};
 //!

@@ -1,0 +1,214 @@
+//! `ami <Action> [Key=Value ...]`: send one checked action, print the
+//! answer (every item of an event list; `Command` output as plain text), and
+//! for an `Originate` with `Async=true` wait for its `OriginateResponse`.
+
+use std::io;
+use std::time::{Duration, Instant};
+
+use ami_actions::events::{OriginateResponse, OriginateResponseReason, OriginateResponseResponse};
+use ami_actions::typed::{parse_bool, ActionInfo, FromMessage};
+use ami_actions::{command_output, Error, Response, Session};
+use ami_actions::{meta, Banner};
+
+use super::{connect, logoff, note};
+use crate::failure::{Code, Failure, Stage};
+use crate::output::{Format, Printer};
+use crate::settings::Settings;
+use crate::validate::Checked;
+
+/// How long past the Originate's own `Timeout` (ringing time) to wait for
+/// its outcome when `--timeout` is not given.
+const ORIGINATE_MARGIN: Duration = Duration::from_secs(15);
+/// Asterisk's default ringing time for Originate, in milliseconds.
+const ORIGINATE_DEFAULT_MS: u64 = 30_000;
+
+/// Sends the action and prints what comes back.
+pub fn run(
+    settings: &Settings,
+    checked: &Checked,
+    no_wait: bool,
+    printer: &mut Printer,
+    verbose: bool,
+) -> Result<(), Failure> {
+    let action = &checked.action;
+    let name = action.name();
+    let is = |n: &str| name.eq_ignore_ascii_case(n);
+    let param =
+        |n: &str| action.headers().iter().rev().find(|(k, _)| k.eq_ignore_ascii_case(n)).map(|(_, v)| v.as_str());
+    let async_originate = is("Originate") && param("Async").and_then(|v| parse_bool(v.as_bytes())) == Some(true);
+    let wait_outcome = async_originate && !no_wait;
+    // A synchronous Originate answers only once the call is answered or has
+    // failed: give it the ringing time and a margin.
+    let ringing =
+        Duration::from_millis(param("Timeout").and_then(|t| t.trim().parse().ok()).unwrap_or(ORIGINATE_DEFAULT_MS));
+    let response_timeout = match settings.timeout {
+        Some(t) => Some(t),
+        None if is("Originate") && !async_originate => Some(ringing + ORIGINATE_MARGIN),
+        None => settings.config().get_timeouts().response,
+    };
+
+    // Only the outcome of an async Originate needs events (class `call`).
+    let login = if wait_outcome { settings.login().events("call") } else { settings.login().events_off() };
+    let mut session = connect(settings, &login, verbose)?;
+    if let Some(warning) = checked.info.and_then(|info| release_warning(info, session.banner())) {
+        eprintln!("ami: warning: {warning}");
+    }
+    note(verbose, format!("sending {name} with {} header(s)", action.headers().len()));
+
+    let result = session.send_with_timeout(action, response_timeout);
+    let outcome = match result {
+        Ok(response) => print_answer(printer, &response, is("Command")).map_err(Failure::output).and_then(|()| {
+            if let Some((announced, received)) = response.list_count_mismatch() {
+                eprintln!("ami: warning: the list announced {announced} items, {received} arrived");
+            }
+            if wait_outcome {
+                let wait = settings.timeout.unwrap_or(ringing + ORIGINATE_MARGIN);
+                wait_for_outcome(&mut session, &response, wait, printer, verbose)
+            } else {
+                if async_originate {
+                    note(verbose, "--no-wait: not waiting for the OriginateResponse");
+                }
+                Ok(())
+            }
+        }),
+        Err(Error::ActionFailed { action, message, response }) => {
+            let printed = if is("Command") && printer.format() == Format::Text {
+                printer.plain_lines(&command_output(&response))
+            } else {
+                printer.message(&response)
+            };
+            printed.map_err(Failure::output).and_then(|()| {
+                let why = if message.is_empty() { String::from("Response: Error") } else { message };
+                Err(Failure::refused(format!("{action} failed: {why}")))
+            })
+        }
+        Err(e) => Err(Failure::from_ami(&e, Stage::Action)),
+    };
+    let flushed = printer.flush().map_err(Failure::output);
+    // Log off politely when the link is known to be fine; after a timeout
+    // or a broken link, just close.
+    let link_ok = match &outcome {
+        Ok(()) => true,
+        Err(f) => f.code == Code::Refused,
+    };
+    if link_ok && !is("Logoff") && !session.is_closed() {
+        logoff(session, verbose);
+    }
+    outcome.and(flushed)
+}
+
+/// Prints the answer: `Command` output as plain text, an event list as
+/// every item (the response and the completion event too in text), or the
+/// response.
+fn print_answer(printer: &mut Printer, response: &Response, is_command: bool) -> io::Result<()> {
+    match printer.format() {
+        Format::Text if is_command => printer.plain_lines(&command_output(response.message())),
+        Format::Text if response.is_list() => {
+            printer.message(response.message())?;
+            printer.list(response.items())?;
+            response.completion().map_or(Ok(()), |c| printer.message(c))
+        }
+        Format::Json if response.is_list() => printer.list(response.items()),
+        _ => printer.message(response.message()),
+    }
+}
+
+/// Waits for the `OriginateResponse` that carries the Originate's
+/// ActionID, prints it, and fails (exit 1) on `Response: Failure`.
+fn wait_for_outcome(
+    session: &mut Session,
+    response: &Response,
+    wait: Duration,
+    printer: &mut Printer,
+    verbose: bool,
+) -> Result<(), Failure> {
+    let id = response.get("ActionID").map(|s| s.into_owned()).unwrap_or_default();
+    note(verbose, format!("waiting up to {:.1} s for the OriginateResponse", wait.as_secs_f64()));
+    printer.flush().map_err(Failure::output)?;
+    let until = Instant::now() + wait;
+    let event = loop {
+        let msg = match session.next_event_until(until) {
+            Ok(Some(msg)) => msg,
+            Ok(None) => {
+                return Err(Failure::timeout(format!(
+                    "no OriginateResponse within {:.1} s (the call may still be placed; \
+                     the user needs read access to `call` events)",
+                    wait.as_secs_f64()
+                )))
+            }
+            Err(e) => return Err(Failure::from_ami(&e, Stage::Action)),
+        };
+        match OriginateResponse::from_message(msg) {
+            Ok(ev) if ev.action_id().as_deref() == Some(id.as_str()) => break ev,
+            // Another session's OriginateResponse, or any other event.
+            _ => continue,
+        }
+    };
+    printer.message(event.message()).map_err(Failure::output)?;
+    if event.response() == Some(OriginateResponseResponse::Failure) {
+        let reason = event.reason();
+        let code = reason.as_ref().map_or("?", |r| r.as_str()).to_string();
+        let why = reason.as_ref().map_or("no reason given", describe_reason);
+        return Err(Failure::refused(format!("the call failed: {why} (Reason {code})")));
+    }
+    note(verbose, format!("answered: {}", event.channel().unwrap_or_default()));
+    Ok(())
+}
+
+/// A warning when the server's release is one the types cover and the
+/// action is not in it (chan_sip's actions after Asterisk 20, say). The
+/// banner gives the AMI version: 9 is Asterisk 20, 10 is 21, 11 is 22...
+fn release_warning(info: &ActionInfo, banner: &Banner) -> Option<String> {
+    let ami_major: u32 = banner.version()?.split('.').next()?.parse().ok()?;
+    let asterisk = ami_major.checked_add(11).filter(|_| ami_major >= 9)?;
+    let prefix = format!("{asterisk}.");
+    let covered = meta::RELEASES.iter().any(|r| r.starts_with(&prefix));
+    let present = info.releases.iter().any(|r| r.starts_with(&prefix));
+    (covered && !present).then(|| {
+        format!(
+            "{} is documented only for {} and this server looks like Asterisk {asterisk} ({})",
+            info.name,
+            info.releases.join(", "),
+            banner.line()
+        )
+    })
+}
+
+/// The `Reason` codes of OriginateResponse (they are not in the XML).
+fn describe_reason(r: &OriginateResponseReason) -> &'static str {
+    match r {
+        OriginateResponseReason::Failed => "failed (no such extension or a bad channel)",
+        OriginateResponseReason::HungUp => "hung up",
+        OriginateResponseReason::NoAnswer => "no answer",
+        OriginateResponseReason::Answered => "answered",
+        OriginateResponseReason::Busy => "busy",
+        OriginateResponseReason::Congestion => "congestion",
+        _ => "an undocumented reason",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warns_about_actions_missing_from_the_servers_release() {
+        let sip = meta::action("SIPpeers").unwrap();
+        let ast22 = Banner::new(b"Asterisk Call Manager/11.0.0");
+        let ast20 = Banner::new(b"Asterisk Call Manager/9.0.0");
+        assert!(release_warning(sip, &ast22).unwrap().contains("Asterisk 22"));
+        assert_eq!(release_warning(sip, &ast20), None);
+        assert_eq!(release_warning(meta::action("Ping").unwrap(), &ast22), None);
+        // An old server the types do not cover: no opinion.
+        assert_eq!(release_warning(sip, &Banner::new(b"Asterisk Call Manager/2.10.6")), None);
+    }
+
+    #[test]
+    fn every_documented_reason_has_words() {
+        for v in OriginateResponseReason::VALUES {
+            let r = OriginateResponseReason::from(*v);
+            assert_ne!(describe_reason(&r), "an undocumented reason", "{v}");
+        }
+        assert_eq!(describe_reason(&OriginateResponseReason::from("5")), "busy");
+    }
+}

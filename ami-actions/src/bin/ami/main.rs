@@ -1,0 +1,144 @@
+//! `ami`: one Asterisk Manager Interface action from a shell, a script or a
+//! cron job, checked against the generated spec before anything is sent.
+//!
+//! ```text
+//! ami CoreShowChannels
+//! ami Originate Channel=PJSIP/100 Context=default Exten=200 Priority=1 Async=true
+//! ami events --filter Event=Hangup --json
+//! ```
+//!
+//! Modules, one job each: [`args`] (the command line), [`settings`]
+//! (connection settings from flags and the environment), [`validate`]
+//! (the action against the metadata), [`output`] and [`json`] (text and
+//! JSON), [`cmd`] (the subcommands), [`failure`] (exit codes).
+
+mod args;
+mod cmd;
+mod failure;
+mod json;
+mod output;
+mod settings;
+mod suggest;
+mod validate;
+
+use std::env;
+use std::process::ExitCode;
+
+use args::Command;
+use failure::{Code, Failure};
+use output::{Format, Printer};
+use settings::Settings;
+
+const USAGE: &str = "\
+ami: send one Asterisk Manager Interface action, or stream events.
+
+Usage:
+  ami [options] <Action> [Key=Value ...]   send an action, print the answer
+  ami [options] events [--count N] [--duration SECONDS] [--filter Key=Value ...]
+  ami actions                              list every known action
+  ami help <Action>                        parameters and answers of an action
+
+Actions are matched ignoring case against every action the generated types
+know, and checked before connecting: unknown action or parameter, missing
+required parameter, value outside an enumeration. Repeat a key to send it
+several times (Variable=A=1 Variable=B=2). `events`, `actions` and `help` in
+lower case are subcommands; the AMI action called Events is spelled `Events`.
+
+Connection (flags win over the environment):
+  --host HOST          AMI_HOST      default 127.0.0.1
+  --port PORT          AMI_PORT      default 5038, 5039 with TLS
+  --user NAME          AMI_USER
+  --secret-file FILE   AMI_SECRET    the secret: first line of FILE, or the
+                                     variable; never taken on the command line
+  --tls                AMI_TLS=1     TLS, certificate verified
+  --ca-file FILE       AMI_CA_FILE   also trust the CA certificate(s) in FILE
+  --md5                              log in by MD5 challenge (the secret never
+                                     crosses the wire)
+  --timeout SECONDS                  limit for each step: connect, login, the
+                                     answer, an OriginateResponse (defaults:
+                                     10 s to connect and log in, 30 s for an
+                                     answer, an Originate's ringing time + 15 s)
+
+Sending:
+  --raw                send the action and parameters as typed, unchecked
+  --no-wait            Originate with Async=true: do not wait for the
+                       OriginateResponse (by default ami waits and reports it)
+
+Events (until interrupted, unless --count or --duration):
+  --count N            stop after N events (after filtering)
+  --duration SECONDS   stop after this long
+  --filter Key=Value   keep events whose header matches; repeatable, all must
+                       match; `*` matches anything; e.g. --filter Event=Hangup
+
+Output:
+  (default)            Key: Value lines, an empty line after each message;
+                       for `ami events`, one line per event: the name, then
+                       Key=Value; `Command` output as plain lines
+  --json               one JSON object per message, header names as keys in
+                       the order received, a repeated key as an array of
+                       strings, lines without a colon under \"_lines\"; an
+                       event list as one JSON array of its items
+  -v, --verbose        progress on stderr (never the secret)
+  -h, --help           this help; `ami <Action> --help` for one action
+  -V, --version        the version
+
+Exit status:
+  0  success
+  1  the server answered Response: Error, or the Originate failed
+  2  usage or validation error (nothing was sent)
+  3  connection, TLS or login failure (or the connection broke)
+  4  timeout
+
+Examples:
+  AMI_USER=admin AMI_SECRET=... ami Ping
+  ami CoreShowChannels --json | jq length
+  ami Command Command='core show uptime'
+  ami Hangup Channel=PJSIP/100-00000001
+  ami Originate Channel=PJSIP/100 Context=default Exten=200 Priority=1 Async=true
+  ami events --filter Event=Hangup --count 10
+";
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) if f.code == Code::OutputClosed => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("ami: {f}");
+            if f.code == Code::Usage && f.message.starts_with("no action given") {
+                eprintln!("Try `ami --help`.");
+            }
+            ExitCode::from(f.code as u8)
+        }
+    }
+}
+
+fn run() -> Result<(), Failure> {
+    let inv = args::parse(env::args_os().skip(1))?;
+    let format = if inv.json { Format::Json } else { Format::Text };
+    let mut printer = Printer::stdout(format);
+    let lookup = |name: &str| env::var(name).ok();
+    match &inv.command {
+        Command::Help(None) => printer.raw(USAGE.as_bytes()).map_err(Failure::output),
+        Command::Help(Some(action)) => cmd::info::help(&mut printer, action),
+        Command::Version => {
+            let v = format!(
+                "ami {} (AMI types for {})\n",
+                env!("CARGO_PKG_VERSION"),
+                ami_actions::meta::RELEASES.join(", ")
+            );
+            printer.raw(v.as_bytes()).map_err(Failure::output)
+        }
+        Command::Actions => cmd::info::actions(&mut printer),
+        Command::Send(send) => {
+            // Everything is checked before connecting: exit 2 sends nothing.
+            let checked = validate::check(send)?;
+            let settings = Settings::resolve(&inv.conn, &lookup)?;
+            cmd::send::run(&settings, &checked, send.no_wait, &mut printer, inv.verbose)
+        }
+        Command::Events(events) => {
+            let settings = Settings::resolve(&inv.conn, &lookup)?;
+            cmd::events::run(&settings, events, &mut printer, inv.verbose)
+        }
+    }?;
+    printer.flush().map_err(Failure::output)
+}
