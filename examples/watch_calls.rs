@@ -9,6 +9,9 @@
 //! +5.0s  100 -> 300  BUSY  User busy (17)
 //! ```
 //!
+//! It runs on the reconnecting service handle: across a server restart it
+//! prints that the connection was lost and restored, and goes on.
+//!
 //! Runs until interrupted, or for `AMI_EXAMPLE_TIMEOUT` seconds.
 //!
 //! ```sh
@@ -24,8 +27,10 @@ use std::error::Error;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use ami_actions::service::{Filter, Service, ServiceOptions};
+use ami_actions::subscribe::{ServiceExt, Typed, TypedSubscription};
 use ami_actions::testkit::{FakeAsterisk, Outcome};
-use ami_actions::{actions, Event, Session};
+use ami_actions::{actions, Event};
 
 fn main() -> ExitCode {
     match run() {
@@ -58,32 +63,52 @@ fn run() -> Result<(), Box<dyn Error>> {
         .originate_outcome("busy", Outcome::Busy)
         .originate_outcome("away", Outcome::NoAnswer);
     let target = common::Target::from_env_or(fake)?;
-    let mut ami = target.session(&target.login.clone().events("call"))?;
+    let login = target.login.clone().events("call");
+    let (ami, everything) = Service::connect(target.config.clone(), login, ServiceOptions::default())?;
+    drop(everything);
+    let call_events = ami.subscribe_events(Filter::events([
+        "Newchannel",
+        "NewCallerid",
+        "DialBegin",
+        "DialEnd",
+        "BridgeEnter",
+        "Hangup",
+    ]));
     // On the fake, make some traffic to watch: and stop after it.
     let demo_calls = if target.is_fake() { place_demo_calls(&target)? } else { 0 };
     let limit = (target.is_fake() || common::has_time_limit()).then(|| common::time_limit(Duration::from_secs(30)));
-    let ended = watch(&mut ami, limit, demo_calls)?;
-    println!("{ended} call(s) ended while watching; {} event(s) dropped", ami.dropped_events());
-    ami.logoff()?;
+    let ended = watch(&call_events, limit, demo_calls);
+    println!("{ended} call(s) ended while watching; {} event(s) dropped", call_events.dropped());
+    ami.close();
     Ok(())
 }
 
 /// Prints each call as it ends, until `limit` (if any) or `stop_after`
 /// calls (if not 0). Returns the number of calls printed.
-fn watch(ami: &mut Session, limit: Option<Duration>, stop_after: usize) -> Result<usize, ami_actions::Error> {
+fn watch(events: &TypedSubscription<Event>, limit: Option<Duration>, stop_after: usize) -> usize {
     let start = Instant::now();
     let until = limit.map(|l| start + l);
     let mut calls: HashMap<String, Call> = HashMap::new();
     let mut ended = 0;
     loop {
-        let message = match until {
-            Some(t) => match ami.next_event_until(t)? {
-                Some(m) => m,
-                None => return Ok(ended),
-            },
-            None => ami.next_event()?,
+        let next = match until {
+            Some(t) => events.recv_timeout(t.saturating_duration_since(Instant::now())),
+            None => events.recv().map(Some),
         };
-        match Event::from_message(message) {
+        let event = match next {
+            Ok(Some(Typed::Event(e))) => e,
+            Ok(Some(Typed::ConnectionLost { reason })) => {
+                println!("connection lost ({reason}): reconnecting; calls in progress may be missed");
+                continue;
+            }
+            Ok(Some(Typed::ConnectionRestored)) => {
+                println!("connection restored");
+                continue;
+            }
+            Ok(Some(_)) => continue,
+            Ok(None) | Err(_) => return ended,
+        };
+        match event {
             Event::Newchannel(e) => {
                 let call = calls.entry(e.linkedid().unwrap_or_default().into_owned()).or_default();
                 let channel = e.channel().unwrap_or_default().into_owned();
@@ -129,7 +154,7 @@ fn watch(ami: &mut Session, limit: Option<Duration>, stop_after: usize) -> Resul
                     println!("+{:.1}s  {}", start.elapsed().as_secs_f64(), describe(&call));
                     ended += 1;
                     if ended == stop_after {
-                        return Ok(ended);
+                        return ended;
                     }
                 }
             }

@@ -709,3 +709,34 @@ fn help_describes_an_action() {
         assert!(r.stdout.contains(code), "--help documents exit code {code:?}");
     }
 }
+
+#[test]
+fn events_survive_a_server_restart_and_say_so() {
+    let fake = FakeAsterisk::start().unwrap();
+    let mut cmd = ami(&fake);
+    cmd.args(["events", "--json", "--count", "2", "--filter", "Event=UserEvent"]);
+    let handle = thread::spawn(move || run(&mut cmd));
+    let logged_in_other_than = |old: Option<ami_actions::testkit::SessionId>| {
+        let started = Instant::now();
+        loop {
+            let now = fake.sessions().into_iter().find(|s| s.username.is_some() && Some(s.id) != old);
+            if let Some(s) = now {
+                return s.id;
+            }
+            assert!(started.elapsed() < STUCK, "ami events never logged in");
+            thread::sleep(Duration::from_millis(5));
+        }
+    };
+    let first = logged_in_other_than(None);
+    fake.kill_connections();
+    logged_in_other_than(Some(first));
+    for n in ["1", "2"] {
+        fake.inject_event(&Message::from_pairs([("Event", "UserEvent"), ("Privilege", "user,all"), ("N", n)]));
+    }
+    let r = handle.join().unwrap();
+    assert_eq!(r.code, 0, "{r:?}");
+    let numbers: Vec<String> = r.json_lines().iter().map(|l| l["N"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(numbers, ["1", "2"], "{r:?}");
+    assert!(r.stderr.contains("ami: connection lost"), "{r:?}");
+    assert!(r.stderr.contains("ami: connection restored"), "{r:?}");
+}

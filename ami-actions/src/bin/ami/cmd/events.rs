@@ -2,15 +2,16 @@
 //! been printed, or `--duration` has passed; `--filter Key=Value` keeps only
 //! the events that match every filter.
 //!
-//! Events come from an [`EventSource`], opened by [`open_source`]: today one
-//! logged-in [`Session`]; a reconnecting handle can take its place there
-//! without touching the loop.
+//! Events come from an [`EventSource`], opened by [`open_source`]: the
+//! reconnecting service handle. Across a server restart `ami events` says on
+//! stderr that the link was lost and restored, and goes on printing.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use ami_actions::{meta, Error, Message, Session};
+use ami_actions::service::{Incoming, Service, ServiceOptions, Subscription};
+use ami_actions::{meta, Error, Message};
 
-use super::{connect, logoff, note};
+use super::note;
 use crate::args::EventArgs;
 use crate::failure::{Failure, Stage};
 use crate::output::Printer;
@@ -30,30 +31,81 @@ pub trait EventSource {
     fn close(self: Box<Self>, verbose: bool);
 }
 
-impl EventSource for Session {
+/// The reconnecting handle and its catch-all subscription.
+struct Reconnecting {
+    service: Service,
+    events: Subscription,
+    verbose: bool,
+}
+
+impl Reconnecting {
+    /// An event from `item`; connection notices go to stderr.
+    fn event(&self, item: Incoming) -> Option<Message> {
+        match item {
+            Incoming::Event(m) => Some(m),
+            Incoming::ConnectionLost { reason } => {
+                eprintln!("ami: connection lost ({reason}); reconnecting");
+                None
+            }
+            Incoming::ConnectionRestored => {
+                eprintln!("ami: connection restored (events may have been missed meanwhile)");
+                None
+            }
+            Incoming::UnmatchedResponse(m) => {
+                note(self.verbose, format!("response matching no action: {m:?}"));
+                None
+            }
+            _ => None,
+        }
+    }
+}
+
+impl EventSource for Reconnecting {
     fn try_next(&mut self) -> Option<Message> {
-        self.try_next_event()
+        std::iter::from_fn(|| self.events.try_recv()).find_map(|i| self.event(i))
     }
 
     fn next_until(&mut self, until: Option<Instant>) -> Result<Option<Message>, Error> {
-        match until {
-            Some(t) => self.next_event_until(t),
-            None => self.next_event().map(Some),
+        loop {
+            let item = match until {
+                None => self.events.recv().map(Some),
+                Some(t) => self.events.recv_timeout(t.saturating_duration_since(Instant::now())),
+            };
+            match item {
+                Err(_closed) => return Err(Error::ConnectionLost),
+                Ok(None) => return Ok(None),
+                Ok(Some(item)) => {
+                    if let Some(m) = self.event(item) {
+                        return Ok(Some(m));
+                    }
+                }
+            }
         }
     }
 
     fn dropped(&self) -> u64 {
-        self.dropped_events()
+        self.events.dropped()
     }
 
     fn close(self: Box<Self>, verbose: bool) {
-        logoff(*self, verbose);
+        self.service.close();
+        note(verbose, "logged off");
     }
 }
 
-/// Opens the event stream: connect and log in, every event the user may read.
+/// Opens the event stream: connect and log in (every event the user may
+/// read), then keep the link up, reconnecting when it drops.
 pub fn open_source(settings: &Settings, verbose: bool) -> Result<Box<dyn EventSource>, Failure> {
-    Ok(Box::new(connect(settings, &settings.login(), verbose)?))
+    note(verbose, format!("connecting to {}", settings.describe()));
+    // Keepalive notices a link that went silent; the event queue blocks the
+    // reader rather than drop events when stdout is slow.
+    let options = ServiceOptions::default().keepalive(Some(Duration::from_secs(30)), Duration::from_secs(10));
+    let (service, events) = Service::connect(settings.config(), settings.login(), options).map_err(|e| {
+        let f = Failure::from_ami(&e, Stage::Connect);
+        Failure { message: format!("{}: {}", settings.describe(), f.message), ..f }
+    })?;
+    note(verbose, "logged in");
+    Ok(Box::new(Reconnecting { service, events, verbose }))
 }
 
 /// Streams events to `printer`.
