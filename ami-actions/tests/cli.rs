@@ -633,20 +633,22 @@ fn events_duration_ends_the_stream() {
 }
 
 #[test]
-fn events_stream_cut_by_the_server_exits_3() {
+fn events_server_gone_for_good_exits_3_when_the_duration_ends() {
     let fake = FakeAsterisk::start().unwrap();
     let mut cmd = ami(&fake);
-    cmd.args(["events", "--json"]);
+    cmd.args(["events", "--json", "--duration", "2"]);
     let handle = thread::spawn(move || run(&mut cmd));
     let started = Instant::now();
     while !fake.sessions().iter().any(|s| s.username.is_some()) {
         assert!(started.elapsed() < STUCK);
         thread::sleep(Duration::from_millis(5));
     }
+    fake.stop_listening();
     fake.kill_connections();
     let r = handle.join().unwrap();
     assert_eq!(r.code, 3, "{r:?}");
-    assert!(r.stdout.lines().count() <= 2, "{r:?}");
+    assert!(r.stderr.contains("ami: connection lost"), "{r:?}");
+    assert!(r.stderr.contains("not restored"), "{r:?}");
 }
 
 #[test]

@@ -36,6 +36,16 @@ pub const FIXUPS: &[Fixup] = &[
         apply: event_mask_is_free_text,
     },
     Fixup {
+        name: "login_events_is_free_text",
+        reason: "Login's Events reuses EventMask's placeholder list: any class list is valid",
+        apply: login_events_is_free_text,
+    },
+    Fixup {
+        name: "pjsip_hangup_cause_is_free_text",
+        reason: "PJSIPHangup's Cause lists the placeholders `Response code` and `Response code name`, not values",
+        apply: pjsip_hangup_cause_is_free_text,
+    },
+    Fixup {
         name: "filter_match_criteria_is_free_text",
         reason: "Filter's MatchCriteria values are syntax patterns, not a closed set",
         apply: filter_match_criteria_is_free_text,
@@ -104,6 +114,14 @@ fn free_text(spec: &mut Spec, action: &str, param: &str, fixup: &str) -> Result<
 
 fn event_mask_is_free_text(spec: &mut Spec) -> Result<(), String> {
     free_text(spec, "Events", "EventMask", "event_mask_is_free_text")
+}
+
+fn login_events_is_free_text(spec: &mut Spec) -> Result<(), String> {
+    free_text(spec, "Login", "Events", "login_events_is_free_text")
+}
+
+fn pjsip_hangup_cause_is_free_text(spec: &mut Spec) -> Result<(), String> {
+    free_text(spec, "PJSIPHangup", "Cause", "pjsip_hangup_cause_is_free_text")
 }
 
 fn filter_match_criteria_is_free_text(spec: &mut Spec) -> Result<(), String> {

@@ -69,6 +69,8 @@ Events (until interrupted, unless --count or --duration):
   --duration SECONDS   stop after this long
   --filter Key=Value   keep events whose header matches; repeatable, all must
                        match; `*` matches anything; e.g. --filter Event=Hangup
+  If the connection drops, ami says so on stderr, reconnects (with backoff)
+  and goes on; ending while it is still down exits 3.
 
 Output:
   (default)            Key: Value lines, an empty line after each message;

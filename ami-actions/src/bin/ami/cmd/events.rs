@@ -27,6 +27,8 @@ pub trait EventSource {
     fn next_until(&mut self, until: Option<Instant>) -> Result<Option<Message>, Error>;
     /// Events lost because a queue was full.
     fn dropped(&self) -> u64;
+    /// Whether the link is up now.
+    fn is_connected(&self) -> bool;
     /// Ends the stream politely.
     fn close(self: Box<Self>, verbose: bool);
 }
@@ -87,6 +89,10 @@ impl EventSource for Reconnecting {
         self.events.dropped()
     }
 
+    fn is_connected(&self) -> bool {
+        self.service.is_connected()
+    }
+
     fn close(self: Box<Self>, verbose: bool) {
         self.service.close();
         note(verbose, "logged off");
@@ -121,6 +127,11 @@ pub fn run(settings: &Settings, args: &EventArgs, printer: &mut Printer, verbose
     if dropped > 0 {
         eprintln!("ami: warning: {dropped} event(s) were dropped (queue full)");
     }
+    // Ending while the server is still away is a connection failure.
+    let result = match result {
+        Ok(()) if !source.is_connected() => Err(Failure::connection("the connection was lost and not restored")),
+        other => other,
+    };
     if result.is_ok() {
         source.close(verbose);
     }
