@@ -206,3 +206,8 @@ impl From<Message> for Event {
         Event::from_message(msg)
     }
 }
+
+/// The README's Rust examples, compiled as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExamples;
