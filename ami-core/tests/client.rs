@@ -168,11 +168,6 @@ mod tls {
     use super::*;
     use ami_core::TlsConfig;
 
-    fn tls_fake() -> (FakeAsterisk, Vec<u8>) {
-        let (identity, ca) = support::certs::localhost_identity();
-        (FakeAsterisk::builder().tls(identity).start().unwrap(), ca)
-    }
-
     #[test]
     fn tls_with_ca_verifies_and_works() {
         let (fake, ca) = tls_fake();

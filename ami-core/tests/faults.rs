@@ -261,11 +261,6 @@ mod tls {
     use super::*;
     use ami_core::TlsConfig;
 
-    fn tls_fake() -> (FakeAsterisk, Vec<u8>) {
-        let (identity, ca) = support::certs::localhost_identity();
-        (FakeAsterisk::builder().tls(identity).start().unwrap(), ca)
-    }
-
     #[test]
     fn tls_certificate_that_does_not_verify() {
         let (fake, _) = tls_fake();

@@ -81,3 +81,11 @@ pub fn echo(fake: &FakeAsterisk) {
         vec![response(req, "Success", &[("Value", &value)])]
     });
 }
+
+/// A fake Asterisk speaking TLS with a fresh `localhost` certificate, and
+/// the PEM of the CA that signed it.
+#[cfg(all(feature = "tls", target_os = "linux"))]
+pub fn tls_fake() -> (FakeAsterisk, Vec<u8>) {
+    let (identity, ca) = super::certs::localhost_identity();
+    (FakeAsterisk::builder().tls(identity).start().unwrap(), ca)
+}
