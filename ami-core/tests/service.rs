@@ -171,3 +171,18 @@ fn service_over_tls_shares_the_stream_between_threads() {
     fake.inject_event(&Message::from_pairs([("Event", "Hangup"), ("Privilege", "call,all")]));
     wait_for(&all, "Hangup over TLS", is_event("Hangup"));
 }
+
+#[test]
+fn close_logs_off_without_a_lost_connection_notice() {
+    let fake = FakeAsterisk::start().unwrap();
+    let (ami, all) = start(&fake, admin().events_off(), fast_reconnect());
+    ami.ping().unwrap();
+    ami.close();
+    let mut seen = Vec::new();
+    while let Ok(item) = all.recv_timeout(WAIT) {
+        seen.push(item.expect("the subscription closes rather than times out"));
+    }
+    assert!(!seen.iter().any(|i| matches!(i, Incoming::ConnectionLost { .. })), "{seen:?}");
+    let last = fake.requests().pop().unwrap();
+    assert_eq!(last.message.get_str("Action").as_deref(), Some("Logoff"));
+}

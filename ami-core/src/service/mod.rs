@@ -372,10 +372,14 @@ impl Service {
 
     /// Logs off (best effort, briefly) and stops the service.
     pub fn close(self) {
+        let shared = self.shared();
+        // Stopping first: the server's close after Goodbye is then not a
+        // lost connection to report and recover from.
+        shared.stopping.store(true, Ordering::SeqCst);
         if self.is_connected() {
-            let _ = self.shared().request(&RawAction::new("Logoff"), Some(Duration::from_secs(2)), None);
+            let _ = shared.request(&RawAction::new("Logoff"), Some(Duration::from_secs(2)), None);
         }
-        self.shared().stop();
+        shared.stop();
     }
 }
 
