@@ -25,7 +25,8 @@
 //!
 //! let fake = FakeAsterisk::start()?;
 //! let config = Config::new("127.0.0.1", fake.addr().port());
-//! let (ami, _all) = Service::connect(config, Login::new("admin", "admin-secret"), ServiceOptions::default())?;
+//! // `_` drops the catch-all subscription this example does not read.
+//! let (ami, _) = Service::connect(config, Login::new("admin", "admin-secret"), ServiceOptions::default())?;
 //! let hangups = ami.subscribe(Filter::events(["Hangup"]));
 //!
 //! let worker = ami.clone(); // Send + Sync: use it from any thread
@@ -285,9 +286,10 @@ impl Service {
     ///
     /// The returned [`Subscription`] receives everything (events, unmatched
     /// responses, connection notices) from the first byte after login on,
-    /// including the events that came with the login answer; drop it if
-    /// you only want filtered subscriptions. A first connection that fails
-    /// is an error (no retry).
+    /// including the events that came with the login answer. Read it, or
+    /// drop it if you only want filtered subscriptions: with the default
+    /// [`Overflow::Block`] policy a full subscription that nobody reads holds
+    /// the reader back. A first connection that fails is an error (no retry).
     pub fn connect(config: Config, login: Login, options: ServiceOptions) -> Result<(Service, Subscription), Error> {
         let session = open_session(&config, &login, &[])?;
         let shared = Arc::new(Shared {
