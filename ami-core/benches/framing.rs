@@ -54,34 +54,30 @@ fn new_decoder(data: &[u8]) -> (Decoder, usize) {
     (d, end)
 }
 
-fn frames(data: &[u8]) -> Pass {
+/// Feeds the stream in socket-sized chunks and hands each borrowed frame
+/// to `touch`, which returns how many bytes it looked at.
+fn each_frame(data: &[u8], mut touch: impl FnMut(&[u8]) -> u64) -> Pass {
     let (mut d, start) = new_decoder(data);
     let mut p = Pass::default();
     for chunk in data[start..].chunks(CHUNK) {
         d.feed(chunk);
         while let Some(f) = d.decode_frame().expect("frame") {
             p.messages += 1;
-            p.touched += f.len() as u64;
+            p.touched += touch(f);
         }
     }
     assert!(!d.has_partial());
     p
 }
 
+fn frames(data: &[u8]) -> Pass {
+    each_frame(data, |f| f.len() as u64)
+}
+
 fn headers(data: &[u8]) -> Pass {
-    let (mut d, start) = new_decoder(data);
-    let mut p = Pass::default();
-    for chunk in data[start..].chunks(CHUNK) {
-        d.feed(chunk);
-        while let Some(f) = d.decode_frame().expect("frame") {
-            p.messages += 1;
-            for h in Headers::new(f) {
-                p.touched += h.name().len() as u64 + h.value().map_or(0, |v| v.len() as u64 + 1);
-            }
-        }
-    }
-    assert!(!d.has_partial());
-    p
+    each_frame(data, |f| {
+        Headers::new(f).map(|h| h.name().len() as u64 + h.value().map_or(0, |v| v.len() as u64 + 1)).sum()
+    })
 }
 
 fn messages(data: &[u8]) -> Pass {
