@@ -83,10 +83,46 @@ fn transcript_events_all_typed_nothing_lost() {
         check(support::messages(&bytes), &mut c);
     }
     println!("transcripts: {} events, {} typed, {} headers; types {:?}", c.events, c.typed, c.headers, c.per_type);
-    assert_eq!(c.events, 203, "{c:?}");
-    assert!(c.unknown.is_empty(), "untyped events: {:?}", c.unknown);
-    assert_eq!(c.typed, c.events);
+    assert_eq!(c.events, 352, "{c:?}");
+    let unknown: Vec<(&str, usize)> = c.unknown.iter().map(|(name, n)| (name.as_str(), *n)).collect();
+    assert_eq!(unknown, NOT_YET_TYPED, "untyped events changed: shrink NOT_YET_TYPED, never grow it");
+    let not_yet_typed: usize = NOT_YET_TYPED.iter().map(|(_, n)| n).sum();
+    assert_eq!(c.typed, 293);
+    assert_eq!(c.typed + not_yet_typed, c.events);
 }
+
+/// Events of the transcripts that decode as `Event::Unknown`, with how many
+/// times each arrives, sorted by name. They are the list events (items and
+/// completions) of actions whose list answer the XML does not declare, plus
+/// `WaitEventComplete`, which ends WaitEvent's answer; all of them came with the
+/// every-action transcripts (12_*). The typed-answers work (issue 11: typed
+/// lists from the wire) is to type them; this constant must shrink, never grow.
+const NOT_YET_TYPED: &[(&str, usize)] = &[
+    ("BridgeListComplete", 5),
+    ("BridgeListItem", 10),
+    ("BridgeTechnologyListComplete", 1),
+    ("BridgeTechnologyListItem", 4),
+    ("ConfbridgeListComplete", 1),
+    ("ConfbridgeListRoomsComplete", 1),
+    ("CoreShowChannelMap", 2),
+    ("DBGetTreeComplete", 3),
+    ("DBGetTreeResponse", 4),
+    ("ListDialplan", 5),
+    ("ParkedCallsComplete", 2),
+    ("Parkinglot", 2),
+    ("ParkinglotsComplete", 1),
+    ("PeerlistComplete", 2),
+    ("QueueSummary", 3),
+    ("QueueSummaryComplete", 2),
+    ("RegistrationsComplete", 1),
+    ("ShowDialPlanComplete", 2),
+    ("VoicemailBoxDetailComplete", 1),
+    ("VoicemailUserDetail", 1),
+    ("VoicemailUserDetailComplete", 1),
+    ("VoicemailUserEntry", 3),
+    ("VoicemailUserEntryComplete", 1),
+    ("WaitEventComplete", 1),
+];
 
 #[test]
 fn typed_accessors_read_real_events() {
