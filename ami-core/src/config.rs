@@ -11,7 +11,8 @@ use crate::frame::DEFAULT_MAX_MESSAGE_SIZE;
 pub struct Timeouts {
     /// Opening the TCP connection (per resolved address).
     pub connect: Option<Duration>,
-    /// The TLS handshake and the banner line.
+    /// The TLS handshake, all of it however slowly the server sends, and
+    /// then, counted afresh, the banner line.
     pub handshake: Option<Duration>,
     /// Logging in (the server answers a failed login about 1 s late).
     pub login: Option<Duration>,

@@ -9,7 +9,8 @@ use crate::error::{Error, Phase};
 
 /// A bidirectional byte stream a [`Client`](crate::Client) can run over.
 ///
-/// Implemented for [`TcpStream`] and (feature `tls`) for native-tls streams.
+/// Implemented for [`TcpStream`] and (feature `tls`) for native-tls streams
+/// over any `Transport`.
 /// Implement it for an in-memory stream to test code without a socket.
 pub trait Transport: Read + Write + Send {
     /// Sets how long one `read` may block (`None`: forever). A read that times
@@ -48,19 +49,106 @@ impl Transport for TcpStream {
     }
 }
 
+/// One impl for every TLS stream over a [`Transport`]: over a [`TcpStream`]
+/// you opened yourself, and over the socket [`Client::connect`](crate::Client::connect)
+/// opens. Timeouts apply to the stream underneath.
 #[cfg(feature = "tls")]
-impl Transport for native_tls::TlsStream<TcpStream> {
+impl<S: Transport> Transport for native_tls::TlsStream<S> {
     fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
-        self.get_ref().set_read_timeout(timeout)
+        self.get_mut().set_read_timeout(timeout)
     }
 
     fn set_write_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
-        self.get_ref().set_write_timeout(timeout)
+        self.get_mut().set_write_timeout(timeout)
     }
 
     fn shutdown(&mut self) {
         let _ = native_tls::TlsStream::shutdown(self);
-        let _ = self.get_ref().shutdown(Shutdown::Both);
+        self.get_mut().shutdown();
+    }
+}
+
+/// The deadline for the TLS handshake.
+#[cfg(feature = "tls")]
+mod deadline {
+    use std::io::{self, Read, Write};
+    use std::net::{Shutdown, TcpStream};
+    use std::time::{Duration, Instant};
+
+    use super::Transport;
+
+    /// The socket under a TLS connection, holding one deadline for the whole
+    /// handshake. Socket timeouts bound a single read or write; a server that
+    /// sends a byte now and then would keep each of them short and the
+    /// handshake going for ever. Before each read or write this sets the socket
+    /// timeout to the time left, and once none is left it fails with
+    /// `WouldBlock`, which native-tls reports as `HandshakeError::WouldBlock`.
+    /// With no deadline (after the handshake) it is the plain socket, its
+    /// timeouts set by the connection through [`Transport`].
+    #[derive(Debug)]
+    pub(super) struct DeadlineStream {
+        pub(super) tcp: TcpStream,
+        pub(super) deadline: Option<Instant>,
+    }
+
+    impl DeadlineStream {
+        /// Sets a socket timeout (`set` is the read or the write one) to the time
+        /// left before the deadline, or fails with `WouldBlock` if there is none.
+        fn arm(&self, set: fn(&TcpStream, Option<Duration>) -> io::Result<()>) -> io::Result<()> {
+            match self.deadline {
+                None => Ok(()),
+                Some(d) => match d.checked_duration_since(Instant::now()) {
+                    Some(left) if !left.is_zero() => set(&self.tcp, Some(left)),
+                    _ => Err(io::Error::new(io::ErrorKind::WouldBlock, "TLS handshake deadline passed")),
+                },
+            }
+        }
+
+        /// During the handshake, a socket timeout (`TimedOut` on some systems)
+        /// is reported as `WouldBlock` too, so that it ends as a timeout rather
+        /// than a handshake failure.
+        fn timed_out_as_would_block<T>(&self, r: io::Result<T>) -> io::Result<T> {
+            match r {
+                Err(e) if self.deadline.is_some() && e.kind() == io::ErrorKind::TimedOut => {
+                    Err(io::Error::new(io::ErrorKind::WouldBlock, e))
+                }
+                r => r,
+            }
+        }
+    }
+
+    impl Read for DeadlineStream {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.arm(TcpStream::set_read_timeout)?;
+            let r = self.tcp.read(buf);
+            self.timed_out_as_would_block(r)
+        }
+    }
+
+    impl Write for DeadlineStream {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.arm(TcpStream::set_write_timeout)?;
+            let r = self.tcp.write(buf);
+            self.timed_out_as_would_block(r)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            self.tcp.flush()
+        }
+    }
+
+    impl Transport for DeadlineStream {
+        fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+            self.tcp.set_read_timeout(timeout)
+        }
+
+        fn set_write_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+            self.tcp.set_write_timeout(timeout)
+        }
+
+        fn shutdown(&mut self) {
+            let _ = self.tcp.shutdown(Shutdown::Both);
+        }
     }
 }
 
@@ -71,11 +159,7 @@ pub(crate) fn open(config: &Config) -> Result<Box<dyn Transport>, Error> {
     tcp.set_nodelay(true).map_err(|e| Error::io(Phase::Connect, e))?;
     match &config.tls {
         None => Ok(Box::new(tcp)),
-        Some(tls) => {
-            let t = config.timeouts.handshake;
-            tcp.set_read_timeout(t).and_then(|_| tcp.set_write_timeout(t)).map_err(|e| Error::io(Phase::Connect, e))?;
-            tls_handshake(tcp, &config.host, tls)
-        }
+        Some(tls) => tls_handshake(tcp, &config.host, tls, config.timeouts.handshake),
     }
 }
 
@@ -95,8 +179,15 @@ fn connect_tcp(host: &str, port: u16, timeout: Option<Duration>) -> Result<TcpSt
     Err(Error::io(Phase::Connect, last))
 }
 
+/// The TLS handshake over `tcp`, all of it within `timeout`: past it, the
+/// error is [`Error::Timeout`] in [`Phase::TlsHandshake`].
 #[cfg(feature = "tls")]
-fn tls_handshake(tcp: TcpStream, host: &str, tls: &TlsConfig) -> Result<Box<dyn Transport>, Error> {
+fn tls_handshake(
+    tcp: TcpStream,
+    host: &str,
+    tls: &TlsConfig,
+    timeout: Option<Duration>,
+) -> Result<Box<dyn Transport>, Error> {
     let mut builder = native_tls::TlsConnector::builder();
     for path in &tls.ca_files {
         let pem =
@@ -111,8 +202,18 @@ fn tls_handshake(tcp: TcpStream, host: &str, tls: &TlsConfig) -> Result<Box<dyn 
     }
     let connector = builder.build().map_err(|e| Error::Tls(e.to_string()))?;
     let name = tls.server_name.as_deref().unwrap_or(host);
-    match connector.connect(name, tcp) {
-        Ok(s) => Ok(Box::new(s)),
+    let stream = deadline::DeadlineStream { tcp, deadline: timeout.map(|t| std::time::Instant::now() + t) };
+    match connector.connect(name, stream) {
+        Ok(mut s) => {
+            // From here on the connection sets its own timeouts. Until it
+            // does, the socket keeps the handshake timeout, not whatever
+            // sliver of it was left.
+            let socket = s.get_mut();
+            socket.deadline = None;
+            socket.set_read_timeout(timeout).map_err(|e| Error::io(Phase::Connect, e))?;
+            socket.set_write_timeout(timeout).map_err(|e| Error::io(Phase::Connect, e))?;
+            Ok(Box::new(s))
+        }
         Err(native_tls::HandshakeError::Failure(e)) => Err(Error::Tls(format!("handshake with {name} failed: {e}"))),
         Err(native_tls::HandshakeError::WouldBlock(_)) => Err(Error::Timeout { phase: Phase::TlsHandshake }),
     }
@@ -131,6 +232,11 @@ fn add_roots(builder: &mut native_tls::TlsConnectorBuilder, pem: &[u8], what: &s
 }
 
 #[cfg(not(feature = "tls"))]
-fn tls_handshake(_tcp: TcpStream, _host: &str, _tls: &TlsConfig) -> Result<Box<dyn Transport>, Error> {
+fn tls_handshake(
+    _tcp: TcpStream,
+    _host: &str,
+    _tls: &TlsConfig,
+    _timeout: Option<Duration>,
+) -> Result<Box<dyn Transport>, Error> {
     Err(Error::Tls("this build of ami-core has no TLS support (enable the `tls` feature)".into()))
 }

@@ -259,7 +259,10 @@ fn sixty_four_threads_ten_thousand_actions_each() {
 #[cfg(all(feature = "tls", target_os = "linux"))]
 mod tls {
     use super::*;
-    use ami_core::TlsConfig;
+    use ami_core::{Timeouts, TlsConfig};
+    use std::io::{Read, Write};
+    use std::net::{SocketAddr, TcpListener};
+    use std::thread::JoinHandle;
 
     #[test]
     fn tls_certificate_that_does_not_verify() {
@@ -280,5 +283,64 @@ mod tls {
             config(&fake).tls(TlsConfig::new()).timeouts(ami_core::Timeouts::all(Some(Duration::from_millis(300))));
         let err = Client::connect(&cfg).unwrap_err();
         assert!(matches!(err, Error::Timeout { phase: Phase::TlsHandshake }), "{err:?}");
+    }
+
+    #[test]
+    fn tls_handshake_drip_ends_in_a_handshake_timeout() {
+        // Every byte comes long before the 300 ms timeout, so only a deadline
+        // for the whole handshake can end it before the drip does.
+        let (addr, server) = drip_server();
+        let cfg = Config::new("127.0.0.1", addr.port())
+            .tls(TlsConfig::new())
+            .timeouts(Timeouts::all(Some(Duration::from_millis(300))));
+        let err = Client::connect(&cfg).unwrap_err();
+        assert!(matches!(err, Error::Timeout { phase: Phase::TlsHandshake }), "{err:?}");
+        let dripped = server.join().unwrap();
+        assert!(dripped < DRIP_BYTES, "the client read the whole drip ({dripped} bytes) before giving up");
+    }
+
+    /// How many bytes [`drip_server`] sends at most: 20 s worth at one byte
+    /// every [`DRIP_PAUSE`], never a whole TLS record.
+    const DRIP_BYTES: usize = 400;
+    const DRIP_PAUSE: Duration = Duration::from_millis(50);
+
+    /// A TCP server for one client: it takes the ClientHello, then sends the
+    /// start of a ServerHello record (which claims 1 KiB, more than is ever
+    /// sent) one byte every [`DRIP_PAUSE`], until [`DRIP_BYTES`] are out or a
+    /// write fails because the client went away. Then it closes the socket
+    /// and its thread returns how many bytes it wrote. No client within
+    /// [`WAIT`]: it returns 0.
+    fn drip_server() -> (SocketAddr, JoinHandle<usize>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut record = vec![0x16, 0x03, 0x03, 0x04, 0x00]; // handshake record, TLS 1.2, 1024 bytes
+        record.extend([0x02, 0x00, 0x03, 0xfc, 0x03, 0x03]); // ServerHello, 1020 bytes, TLS 1.2
+        record.extend((0u8..32).map(|i| i.wrapping_mul(37))); // the server random
+        record.resize(DRIP_BYTES, 0);
+        let server = thread::spawn(move || {
+            let until = Instant::now() + WAIT;
+            let mut tcp = loop {
+                match listener.accept() {
+                    Ok((tcp, _)) => break tcp,
+                    Err(_) if Instant::now() < until => thread::sleep(Duration::from_millis(5)),
+                    Err(_) => return 0,
+                }
+            };
+            tcp.set_nonblocking(false).unwrap();
+            tcp.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
+            tcp.set_write_timeout(Some(Duration::from_secs(1))).unwrap();
+            let _ = tcp.read(&mut [0; 4096]); // the ClientHello, best effort
+            let mut written = 0;
+            for byte in &record {
+                if tcp.write_all(std::slice::from_ref(byte)).is_err() {
+                    break;
+                }
+                written += 1;
+                thread::sleep(DRIP_PAUSE);
+            }
+            written
+        });
+        (addr, server)
     }
 }
