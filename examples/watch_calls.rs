@@ -64,8 +64,8 @@ fn run() -> Result<(), Box<dyn Error>> {
         .originate_outcome("away", Outcome::NoAnswer);
     let target = common::Target::from_env_or(fake)?;
     let login = target.login.clone().events("call");
-    let (ami, everything) = Service::connect(target.config.clone(), login, ServiceOptions::default())?;
-    drop(everything);
+    let ami = Service::new(target.config.clone(), login, ServiceOptions::default());
+    // Subscribed before start: calls already in progress at login are seen too.
     let call_events = ami.subscribe_events(Filter::events([
         "Newchannel",
         "NewCallerid",
@@ -74,6 +74,7 @@ fn run() -> Result<(), Box<dyn Error>> {
         "BridgeEnter",
         "Hangup",
     ]));
+    ami.start()?;
     // On the fake, make some traffic to watch: and stop after it.
     let demo_calls = if target.is_fake() { place_demo_calls(&target)? } else { 0 };
     let limit = (target.is_fake() || common::has_time_limit()).then(|| common::time_limit(Duration::from_secs(30)));
@@ -103,6 +104,10 @@ fn watch(events: &TypedSubscription<Event>, limit: Option<Duration>, stop_after:
             }
             Ok(Some(Typed::ConnectionRestored)) => {
                 println!("connection restored");
+                continue;
+            }
+            Ok(Some(Typed::Lagged { dropped })) => {
+                println!("fell behind: {dropped} events dropped here; the calls they touched may be off");
                 continue;
             }
             Ok(Some(_)) => continue,

@@ -10,20 +10,29 @@
 //!
 //! let fake = FakeAsterisk::start()?;
 //! let config = Config::new("127.0.0.1", fake.addr().port());
-//! let (ami, _) = Service::connect(config, Login::new("admin", "admin-secret"), ServiceOptions::default())?;
-//! let hangups = ami.subscribe_to::<events::Hangup>();
+//! let ami = Service::new(config, Login::new("admin", "admin-secret"), ServiceOptions::default());
+//! let hangups = ami.subscribe_to::<events::Hangup>(); // before start: from the login on
+//! let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+//! let counter = seen.clone();
+//! ami.on::<events::Hangup>(move |h| {
+//!     assert_eq!(h.cause().as_deref(), Some("16"));
+//!     counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+//! });
+//! ami.start()?;
 //! fake.inject_event(&Message::from_pairs([("Event", "Hangup"), ("Privilege", "call,all"), ("Cause", "16")]));
 //! match hangups.recv_timeout(Duration::from_secs(5))? {
 //!     Some(Typed::Event(h)) => assert_eq!(h.cause().as_deref(), Some("16")),
 //!     other => panic!("{other:?}"),
 //! }
+//! ami.close(); // runs the handlers for what is queued, then returns
+//! assert_eq!(seen.load(std::sync::atomic::Ordering::SeqCst), 1);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use ami_core::service::{Closed, Filter, Incoming, Service, Subscription};
+use ami_core::service::{Closed, Filter, HandlerId, Incoming, Service, Subscription, SubscriptionStats};
 use ami_core::typed::EventType;
 
 use crate::Event;
@@ -41,6 +50,12 @@ pub enum Typed<E> {
     },
     /// The service reconnected.
     ConnectionRestored,
+    /// The queue was full: `dropped` events of this subscription are
+    /// missing at this place (see [`Incoming::Lagged`]).
+    Lagged {
+        /// How many.
+        dropped: u64,
+    },
 }
 
 /// A subscription whose events are converted to `E`.
@@ -57,6 +72,7 @@ impl<E> TypedSubscription<E> {
             Incoming::Event(m) => Some(Typed::Event((self.convert)(m))),
             Incoming::ConnectionLost { reason } => Some(Typed::ConnectionLost { reason }),
             Incoming::ConnectionRestored => Some(Typed::ConnectionRestored),
+            Incoming::Lagged { dropped } => Some(Typed::Lagged { dropped }),
             _ => None,
         }
     }
@@ -95,18 +111,39 @@ impl<E> TypedSubscription<E> {
     pub fn dropped(&self) -> u64 {
         self.inner.dropped()
     }
+
+    /// Depth, drops and lags of the queue.
+    pub fn stats(&self) -> SubscriptionStats {
+        self.inner.stats()
+    }
 }
 
-/// Typed subscriptions for [`Service`].
+/// Typed subscriptions and handlers for [`Service`]. Made before
+/// [`Service::start`], they receive everything from the login answer on.
 pub trait ServiceExt {
     /// Events of type `E` only.
     fn subscribe_to<E: EventType + 'static>(&self) -> TypedSubscription<E>;
 
     /// Events passing `filter`, as the [`Event`] enum.
     fn subscribe_events(&self, filter: Filter) -> TypedSubscription<Event>;
+
+    /// Runs `handler` for every event of type `E`, on the dispatcher thread
+    /// (see [`Service::on_event`]).
+    fn on<E: EventType + 'static>(&self, handler: impl FnMut(E) + Send + 'static) -> HandlerId;
+
+    /// Runs `handler` for every event, as the [`Event`] enum.
+    fn on_any(&self, handler: impl FnMut(Event) + Send + 'static) -> HandlerId;
 }
 
 impl ServiceExt for Service {
+    fn on<E: EventType + 'static>(&self, mut handler: impl FnMut(E) + Send + 'static) -> HandlerId {
+        self.on_event(E::NAME, move |m| handler(E::from_message_unchecked(m.clone())))
+    }
+
+    fn on_any(&self, mut handler: impl FnMut(Event) + Send + 'static) -> HandlerId {
+        self.on_any_event(move |m| handler(Event::from_message(m.clone())))
+    }
+
     fn subscribe_to<E: EventType + 'static>(&self) -> TypedSubscription<E> {
         TypedSubscription {
             inner: self.subscribe(Filter::events([E::NAME])),

@@ -153,11 +153,15 @@ impl Client {
 /// Events that arrive while an action waits for its answer, including those
 /// that came in the same read as the login response, are queued and read
 /// afterwards with [`next_event`](Session::next_event),
-/// [`next_event_timeout`](Session::next_event_timeout),
-/// [`try_next_event`](Session::try_next_event) or
-/// [`drain_events`](Session::drain_events). When more than the configured
-/// limit are waiting, the oldest is dropped and counted in
-/// [`dropped_events`](Session::dropped_events).
+/// [`next_event_timeout`](Session::next_event_timeout) or
+/// [`try_next_event`](Session::try_next_event). The queue is bounded
+/// ([`Config::event_queue`](crate::Config::event_queue)); past its bounds
+/// arriving events are dropped, counted in
+/// [`dropped_events`](Session::dropped_events), and reported in-band: the
+/// read that reaches the place where they went missing returns
+/// [`Error::EventsDropped`] (not fatal: the next read goes on after the gap).
+/// A session only reads the socket when you call it, so events never need
+/// dropping while you read them as they come.
 pub struct Session {
     conn: Connection,
     banner: Banner,
@@ -247,17 +251,14 @@ impl Session {
         self.conn.next_event(Some(until))
     }
 
-    /// An event already queued, without reading from the network.
-    pub fn try_next_event(&mut self) -> Option<Message> {
+    /// An event already received, without waiting on the network; `Ok(None)`
+    /// when none is. `Err(Error::EventsDropped)` marks a gap in the queue.
+    pub fn try_next_event(&mut self) -> Result<Option<Message>, Error> {
         self.conn.try_next_event()
     }
 
-    /// Takes every queued event, without reading from the network.
-    pub fn drain_events(&mut self) -> impl Iterator<Item = Message> + '_ {
-        std::iter::from_fn(move || self.conn.try_next_event())
-    }
-
-    /// Blocks for each next event; ends after the first error.
+    /// Blocks for each next event; ends after the first error other than
+    /// [`Error::EventsDropped`], which is yielded where the gap is.
     pub fn events(&mut self) -> impl Iterator<Item = Result<Message, Error>> + '_ {
         let mut failed = false;
         std::iter::from_fn(move || {
@@ -265,7 +266,7 @@ impl Session {
                 return None;
             }
             let next = self.next_event();
-            failed = next.is_err();
+            failed = matches!(&next, Err(e) if !matches!(e, Error::EventsDropped { .. }));
             Some(next)
         })
     }
@@ -275,7 +276,8 @@ impl Session {
         self.conn.queued_events()
     }
 
-    /// Messages dropped because a queue was full.
+    /// Messages dropped because a queue was full (events, and responses that
+    /// matched no action).
     pub fn dropped_events(&self) -> u64 {
         self.conn.dropped()
     }

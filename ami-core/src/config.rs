@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::backlog::QueueLimits;
 use crate::frame::DEFAULT_MAX_MESSAGE_SIZE;
 
 /// How long each phase may take. `None` waits forever.
@@ -105,12 +106,12 @@ pub struct Config {
     pub(crate) tls: Option<TlsConfig>,
     pub(crate) timeouts: Timeouts,
     pub(crate) max_message_size: usize,
-    pub(crate) event_queue_limit: usize,
+    pub(crate) event_queue: QueueLimits,
+    pub(crate) max_list_items: usize,
 }
 
-/// Default number of events a [`Session`](crate::Session) keeps before it
-/// drops the oldest.
-pub const DEFAULT_EVENT_QUEUE_LIMIT: usize = 100_000;
+/// Default of [`Config::max_list_items`].
+pub const DEFAULT_MAX_LIST_ITEMS: usize = 100_000;
 
 impl Config {
     /// Plain TCP to `host:port` with default timeouts.
@@ -121,7 +122,8 @@ impl Config {
             tls: None,
             timeouts: Timeouts::default(),
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
-            event_queue_limit: DEFAULT_EVENT_QUEUE_LIMIT,
+            event_queue: QueueLimits::default(),
+            max_list_items: DEFAULT_MAX_LIST_ITEMS,
         }
     }
 
@@ -155,9 +157,22 @@ impl Config {
         self
     }
 
-    /// Most events queued before the oldest is dropped (and counted).
-    pub fn event_queue_limit(mut self, events: usize) -> Config {
-        self.event_queue_limit = events.max(1);
+    /// Bounds of a [`Session`](crate::Session)'s event queue (the events
+    /// read off the wire while it waits for an answer). Past them events are
+    /// dropped, counted, and reported in-band as
+    /// [`Error::EventsDropped`](crate::Error::EventsDropped) where they went
+    /// missing.
+    pub fn event_queue(mut self, limits: QueueLimits) -> Config {
+        self.event_queue = limits;
+        self
+    }
+
+    /// Most items one event list may bring (default
+    /// [`DEFAULT_MAX_LIST_ITEMS`]). A list that grows past it ends the wait
+    /// with [`Error::ListIncomplete`](crate::Error::ListIncomplete) holding
+    /// the items received; its later items arrive as ordinary events.
+    pub fn max_list_items(mut self, items: usize) -> Config {
+        self.max_list_items = items.max(1);
         self
     }
 

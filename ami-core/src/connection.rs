@@ -8,8 +8,9 @@ use std::time::{Duration, Instant};
 
 use crate::action::{encode_action, Action};
 use crate::action_id::ActionIds;
+use crate::backlog::{Backlog, Entry};
 use crate::config::Config;
-use crate::error::{Error, Phase, ProtocolError};
+use crate::error::{Error, ListCut, Phase, ProtocolError};
 use crate::frame::{Banner, Decoder};
 use crate::logging::ami_log;
 use crate::message::{Message, MessageKind};
@@ -27,9 +28,9 @@ pub(crate) struct Connection {
     read_timeout: Option<Option<Duration>>,
     write_timeout_set: bool,
     config: Config,
-    events: VecDeque<Message>,
+    events: Backlog<Message>,
     unmatched: VecDeque<Message>,
-    dropped: u64,
+    unmatched_dropped: u64,
     ids: ActionIds,
     closed: bool,
 }
@@ -46,10 +47,10 @@ impl Connection {
             out: Vec::with_capacity(512),
             read_timeout: None,
             write_timeout_set: false,
+            events: Backlog::new(config.event_queue),
             config,
-            events: VecDeque::new(),
             unmatched: VecDeque::new(),
-            dropped: 0,
+            unmatched_dropped: 0,
             ids: ActionIds::new(),
             closed: false,
         }
@@ -129,34 +130,40 @@ impl Connection {
         }
     }
 
-    /// Keeps a message nobody is waiting for: events for the event queue,
-    /// anything else for the unmatched queue. Full queues drop their oldest.
+    /// Keeps a message nobody is waiting for: events for the event queue
+    /// (bounded, gaps marked), anything else for the unmatched queue (which
+    /// drops its oldest past the same item limit, counted).
     fn stash(&mut self, m: Message) {
-        let queue = if m.kind() == MessageKind::Event { &mut self.events } else { &mut self.unmatched };
-        if queue.len() >= self.config.event_queue_limit {
-            queue.pop_front();
-            self.dropped += 1;
+        if m.kind() == MessageKind::Event {
+            self.events.push(m);
+            return;
         }
-        queue.push_back(m);
+        if self.unmatched.len() >= self.config.event_queue.max_items {
+            self.unmatched.pop_front();
+            self.unmatched_dropped += 1;
+        }
+        self.unmatched.push_back(m);
     }
 
-    /// Writes one action with a fresh ActionID; returns the ActionID.
+    /// Writes one action with a fresh ActionID; returns the ActionID. An
+    /// action that could not be written whole is [`Error::NotSent`] (the
+    /// connection is closed at once, so the server never acts on a part).
     pub(crate) fn write_action(&mut self, action: &dyn Action) -> Result<String, Error> {
         let id = self.ids.next_id();
         self.out.clear();
         encode_action(action, Some(&id), &mut self.out)?;
+        let not_sent = |reason: String| Error::NotSent { action: action.action_name().to_owned(), reason };
         if self.closed {
-            return Err(Error::ConnectionClosed { phase: Phase::Write });
+            return Err(not_sent("the connection is closed".into()));
         }
         if !self.write_timeout_set {
-            self.transport.set_write_timeout(self.config.timeouts.write).map_err(|e| Error::io(Phase::Write, e))?;
+            self.transport.set_write_timeout(self.config.timeouts.write).map_err(|e| not_sent(e.to_string()))?;
             self.write_timeout_set = true;
         }
         let written = self.transport.write_all(&self.out).and_then(|_| self.transport.flush());
         if let Err(e) = written {
-            let err = Error::io(Phase::Write, e);
-            self.closed = true;
-            return Err(err);
+            self.shutdown();
+            return Err(not_sent(Error::io(Phase::Write, e).to_string()));
         }
         Ok(id)
     }
@@ -184,12 +191,27 @@ impl Connection {
         }
         let mut response = Response::new(response);
         if response.is_list() {
+            let incomplete = |cut, partial| Error::ListIncomplete {
+                action: action.action_name().to_owned(),
+                cut,
+                partial: Box::new(partial),
+            };
             loop {
-                let m = self.read_message(until, phase)?;
+                let m = match self.read_message(until, phase) {
+                    Ok(m) => m,
+                    Err(e) if e.is_timeout() => return Err(incomplete(ListCut::TimedOut, response)),
+                    Err(e) => return Err(e),
+                };
                 if m.kind() == MessageKind::Event && m.get("ActionID") == Some(id.as_bytes()) {
                     if ends_list(&m) {
                         response.complete(m);
                         break;
+                    }
+                    let limit = self.config.max_list_items;
+                    if response.items().len() >= limit {
+                        self.stash(m);
+                        self.absorb_buffered();
+                        return Err(incomplete(ListCut::TooManyItems { limit }, response));
                     }
                     response.push_item(m);
                 } else {
@@ -211,11 +233,20 @@ impl Connection {
         }
     }
 
+    /// The next queued event (a gap as [`Error::EventsDropped`]), if any.
+    fn pop_event(&mut self) -> Result<Option<Message>, Error> {
+        match self.events.pop() {
+            Some(Entry::Item(m)) => Ok(Some(m)),
+            Some(Entry::Gap(count)) => Err(Error::EventsDropped { count }),
+            None => Ok(None),
+        }
+    }
+
     /// The next queued event, or the next one off the wire before `until`.
     /// `Ok(None)` when the time ran out.
     pub(crate) fn next_event(&mut self, until: Option<Instant>) -> Result<Option<Message>, Error> {
         loop {
-            if let Some(e) = self.events.pop_front() {
+            if let Some(e) = self.pop_event()? {
                 return Ok(Some(e));
             }
             match self.read_message(until, Phase::Event) {
@@ -233,8 +264,8 @@ impl Connection {
             m.get("ActionID") == Some(id.as_bytes())
                 && m.get("Event").is_some_and(|e| e.eq_ignore_ascii_case(name.as_bytes()))
         };
-        if let Some(i) = self.events.iter().position(wanted) {
-            return Ok(self.events.remove(i).expect("index from position"));
+        if let Some(m) = self.events.take_first(wanted) {
+            return Ok(m);
         }
         loop {
             let m = self.read_message(until, Phase::Response)?;
@@ -245,15 +276,15 @@ impl Connection {
         }
     }
 
-    pub(crate) fn try_next_event(&mut self) -> Option<Message> {
+    pub(crate) fn try_next_event(&mut self) -> Result<Option<Message>, Error> {
         if self.events.is_empty() {
             self.absorb_buffered();
         }
-        self.events.pop_front()
+        self.pop_event()
     }
 
     pub(crate) fn queued_events(&self) -> usize {
-        self.events.len()
+        self.events.items()
     }
 
     pub(crate) fn take_unmatched(&mut self) -> Option<Message> {
@@ -261,7 +292,7 @@ impl Connection {
     }
 
     pub(crate) fn dropped(&self) -> u64 {
-        self.dropped
+        self.events.dropped() + self.unmatched_dropped
     }
 
     pub(crate) fn is_closed(&self) -> bool {
@@ -278,7 +309,7 @@ impl Connection {
 pub(crate) struct Parts {
     pub(crate) transport: Box<dyn Transport>,
     pub(crate) decoder: Decoder,
-    pub(crate) events: VecDeque<Message>,
+    pub(crate) events: Backlog<Message>,
     pub(crate) unmatched: VecDeque<Message>,
 }
 
@@ -317,7 +348,7 @@ impl Connection {
         Ok(Parts {
             transport: std::mem::replace(&mut self.transport, Box::new(Detached)),
             decoder: std::mem::take(&mut self.decoder),
-            events: std::mem::take(&mut self.events),
+            events: std::mem::replace(&mut self.events, Backlog::new(self.config.event_queue)),
             unmatched: std::mem::take(&mut self.unmatched),
         })
     }

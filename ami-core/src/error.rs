@@ -189,10 +189,70 @@ pub enum Error {
         /// The output lines the server sent.
         output: Vec<String>,
     },
-    /// The link was lost while this action was pending, or is down at the
-    /// moment (a service handle reconnecting). A pending action is never
-    /// re-sent automatically: it may or may not have been carried out.
-    ConnectionLost,
+    /// The action was not sent: the link was down, or it broke before the
+    /// whole action was written (a server acts only on a complete action,
+    /// and the link is closed at once). Safe to send again.
+    NotSent {
+        /// The action.
+        action: String,
+        /// Why, as text.
+        reason: String,
+    },
+    /// The action was written, then the link was lost before its answer
+    /// came: it may or may not have been carried out. It is never re-sent
+    /// automatically (a re-sent `Originate` is a second call).
+    OutcomeUnknown {
+        /// The action.
+        action: String,
+        /// Why the link was lost, as text.
+        reason: String,
+    },
+    /// As many actions as the service allows are waiting for their answers;
+    /// this one was not sent.
+    InFlightLimit {
+        /// The limit ([`ServiceOptions::max_in_flight`](crate::service::ServiceOptions::max_in_flight)).
+        limit: usize,
+    },
+    /// An event list did not complete; what arrived is in `partial`.
+    ListIncomplete {
+        /// The action whose list it is.
+        action: String,
+        /// Why the list was cut short.
+        cut: ListCut,
+        /// The response with the items received so far
+        /// ([`Response::is_complete`](crate::Response::is_complete) is false).
+        partial: Box<crate::Response>,
+    },
+    /// Events were dropped here because the queue was full (the consumer did
+    /// not keep up): `count` events are missing at this place in the stream.
+    /// Not fatal: the next read returns the event after the gap.
+    EventsDropped {
+        /// How many events are missing at this place.
+        count: u64,
+    },
+}
+
+/// Why an event list ended before its completion event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ListCut {
+    /// The response timeout ran out.
+    TimedOut,
+    /// More items than [`Config::max_list_items`](crate::Config::max_list_items)
+    /// arrived; later items of this list are delivered as ordinary events.
+    TooManyItems {
+        /// The limit.
+        limit: usize,
+    },
+}
+
+impl fmt::Display for ListCut {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ListCut::TimedOut => f.write_str("timed out"),
+            ListCut::TooManyItems { limit } => write!(f, "more than {limit} items"),
+        }
+    }
 }
 
 impl Error {
@@ -204,14 +264,29 @@ impl Error {
         }
     }
 
-    /// Whether the error is a timeout.
+    /// Whether the error is a timeout (a list cut short by one included).
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout { .. })
+        matches!(self, Error::Timeout { .. } | Error::ListIncomplete { cut: ListCut::TimedOut, .. })
     }
 
     /// Whether the link is gone (closed, reset, lost): the connection cannot be used further.
     pub fn is_connection_lost(&self) -> bool {
-        matches!(self, Error::Io { .. } | Error::ConnectionClosed { .. } | Error::ConnectionLost | Error::Protocol(_))
+        matches!(
+            self,
+            Error::Io { .. }
+                | Error::ConnectionClosed { .. }
+                | Error::NotSent { .. }
+                | Error::OutcomeUnknown { .. }
+                | Error::Protocol(_)
+        )
+    }
+
+    /// Whether the action certainly did not reach the server, so sending it
+    /// again cannot do it twice: refused before sending ([`Error::Encode`],
+    /// [`Error::InFlightLimit`]) or not (completely) written
+    /// ([`Error::NotSent`]).
+    pub fn is_not_sent(&self) -> bool {
+        matches!(self, Error::NotSent { .. } | Error::InFlightLimit { .. } | Error::Encode(_))
     }
 
     /// Whether the server refused the request (as opposed to the link failing).
@@ -243,7 +318,19 @@ impl fmt::Display for Error {
             Error::CommandFailed { command, output } => {
                 write!(f, "command {command:?} failed: {}", output.join(" / "))
             }
-            Error::ConnectionLost => f.write_str("connection lost: the action may or may not have been carried out"),
+            Error::NotSent { action, reason } => write!(f, "action {action} was not sent: {reason}"),
+            Error::OutcomeUnknown { action, reason } => write!(
+                f,
+                "action {action} was sent, then the connection was lost before its answer ({reason}): \
+                 it may or may not have been carried out"
+            ),
+            Error::InFlightLimit { limit } => {
+                write!(f, "{limit} actions are already waiting for their answers (the limit); this one was not sent")
+            }
+            Error::ListIncomplete { action, cut, partial } => {
+                write!(f, "the event list of {action} is incomplete ({cut}) after {} items", partial.items().len())
+            }
+            Error::EventsDropped { count } => write!(f, "{count} events were dropped here (queue full)"),
         }
     }
 }

@@ -35,6 +35,7 @@
 
 mod action;
 mod action_id;
+mod backlog;
 mod client;
 mod config;
 mod connection;
@@ -49,10 +50,11 @@ mod transport;
 
 pub use action::{encode_action, Action, RawAction};
 pub use action_id::ActionIds;
+pub use backlog::{Overflow, QueueLimits};
 pub use client::{Client, Login, Session};
-pub use config::{Config, Timeouts, TlsConfig, DEFAULT_EVENT_QUEUE_LIMIT};
+pub use config::{Config, Timeouts, TlsConfig, DEFAULT_MAX_LIST_ITEMS};
 pub use encode::{ActionWriter, MAX_LINES, MAX_LINE_LEN};
-pub use error::{EncodeError, Error, Phase, ProtocolError};
+pub use error::{EncodeError, Error, ListCut, Phase, ProtocolError};
 pub use frame::{Banner, Decoder, DEFAULT_MAX_MESSAGE_SIZE};
 pub use message::{Header, Headers, Message, MessageKind};
 pub use originate::{OriginateOutcome, OriginateReason};

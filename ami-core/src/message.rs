@@ -98,6 +98,25 @@ impl fmt::Debug for Header<'_> {
     }
 }
 
+/// What a message with these headers is (see [`MessageKind`]): the one
+/// place that decides it, for messages and for raw frames alike.
+pub(crate) fn kind_of<'a>(headers: impl Iterator<Item = Header<'a>>) -> MessageKind {
+    let mut response = None;
+    for h in headers {
+        if h.is("Event") {
+            return MessageKind::Event;
+        }
+        if response.is_none() && h.is("Response") {
+            response = Some(h.value().unwrap_or_default());
+        }
+    }
+    match response {
+        Some(r) if r.eq_ignore_ascii_case(b"Follows") => MessageKind::Follows,
+        Some(_) => MessageKind::Response,
+        None => MessageKind::Other,
+    }
+}
+
 /// Iterates the lines of a frame (CRLF-separated, no trailing CRLF) as headers
 /// without allocating.
 #[derive(Clone)]
@@ -215,6 +234,12 @@ impl Message {
         Message { bytes, lines }
     }
 
+    /// Bytes this message holds in memory (its frame, its line index and
+    /// itself), for queues bounded by bytes.
+    pub(crate) fn footprint(&self) -> usize {
+        std::mem::size_of::<Message>() + self.bytes.capacity() + self.lines.capacity() * std::mem::size_of::<Line>()
+    }
+
     /// Builds a message from header pairs (handy in tests and fake servers).
     /// Keys and values are written as given; no validation is done here.
     pub fn from_pairs<K: AsRef<[u8]>, V: AsRef<[u8]>>(pairs: impl IntoIterator<Item = (K, V)>) -> Message {
@@ -277,17 +302,7 @@ impl Message {
 
     /// Event, response, old-style command output, or other.
     pub fn kind(&self) -> MessageKind {
-        if self.contains("Event") {
-            MessageKind::Event
-        } else if let Some(r) = self.get("Response") {
-            if r.eq_ignore_ascii_case(b"Follows") {
-                MessageKind::Follows
-            } else {
-                MessageKind::Response
-            }
-        } else {
-            MessageKind::Other
-        }
+        kind_of(self.headers())
     }
 
     /// The `Event` header's value, if any.

@@ -57,6 +57,13 @@ impl Response {
         self.items
     }
 
+    /// Whether the answer is whole: not a list, or a list whose completion
+    /// event arrived. Only the `partial` response of
+    /// [`Error::ListIncomplete`](crate::Error::ListIncomplete) is not.
+    pub fn is_complete(&self) -> bool {
+        !self.is_list() || self.completion.is_some()
+    }
+
     /// The event that closed the list (`EventList: Complete`).
     pub fn completion(&self) -> Option<&Message> {
         self.completion.as_ref()

@@ -21,7 +21,7 @@ fn banner_and_login_events_reach_the_caller() {
     assert_eq!(client.banner().version(), Some("11.0.0"));
     let mut s = client.login(&admin()).unwrap();
     // Sent in the same write as the login answer: queued, not lost.
-    assert_eq!(event_names(s.drain_events()), ["FullyBooted", "SuccessfulAuth"]);
+    assert_eq!(event_names(drain(&mut s).into_iter()), ["FullyBooted", "SuccessfulAuth"]);
     assert_eq!(s.dropped_events(), 0);
 }
 

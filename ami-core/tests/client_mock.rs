@@ -5,7 +5,7 @@ use std::io::{self, Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use ami_core::{Client, Config, Decoder, Error, Login, Message, ProtocolError, RawAction, Transport};
+use ami_core::{Client, Config, Decoder, Error, Login, Message, ProtocolError, QueueLimits, RawAction, Transport};
 
 type Responder = Box<dyn FnMut(&Message) -> Vec<u8> + Send>;
 
@@ -106,7 +106,8 @@ fn events_in_the_login_read_are_kept() {
     assert_eq!(c.banner().version(), Some("11.0.0"));
     let mut s = c.login(&Login::new("admin", "pw")).unwrap();
     assert_eq!(s.queued_events(), 2);
-    let names: Vec<_> = s.drain_events().map(|e| e.event_name().unwrap().into_owned()).collect();
+    let names: Vec<_> =
+        std::iter::from_fn(|| s.try_next_event().unwrap()).map(|e| e.event_name().unwrap().into_owned()).collect();
     assert_eq!(names, ["FullyBooted", "SuccessfulAuth"]);
     assert_eq!(s.dropped_events(), 0);
 }
@@ -179,7 +180,7 @@ fn list_action_collects_items_and_queues_other_events() {
     assert_eq!(chans, ["A", "B"]);
     assert_eq!(r.list_count_mismatch(), None);
     assert_eq!(r.completion().unwrap().event_name().as_deref(), Some("CoreShowChannelsComplete"));
-    assert_eq!(s.try_next_event().unwrap().get_str("Channel").as_deref(), Some("other"));
+    assert_eq!(s.try_next_event().unwrap().unwrap().get_str("Channel").as_deref(), Some("other"));
 }
 
 #[test]
@@ -284,7 +285,7 @@ fn any_printable_banner_is_accepted() {
 }
 
 #[test]
-fn full_event_queue_drops_oldest_and_counts() {
+fn full_event_queue_drops_newest_counts_and_marks_the_gap() {
     let (mock, _) = Mock::new(BANNER, |a| {
         let mut out = b"Response: Success\r\nActionID: {id}\r\n\r\n".to_vec();
         if action_is(a, "Ping") {
@@ -294,11 +295,19 @@ fn full_event_queue_drops_oldest_and_counts() {
         }
         out
     });
-    let c = Client::from_transport(Box::new(mock), config().event_queue_limit(3)).unwrap();
+    let c = Client::from_transport(Box::new(mock), config().event_queue(QueueLimits::new(3, 1 << 20))).unwrap();
     let mut s = c.login(&Login::new("a", "b")).unwrap();
     s.ping().unwrap();
-    let kept: Vec<_> = s.drain_events().map(|e| e.get_str("N").unwrap().into_owned()).collect();
-    assert_eq!(kept, ["2", "3", "4"]);
+    let mut seen = Vec::new();
+    loop {
+        match s.try_next_event() {
+            Ok(Some(e)) => seen.push(e.get_str("N").unwrap().into_owned()),
+            Ok(None) => break,
+            Err(Error::EventsDropped { count }) => seen.push(format!("dropped {count}")),
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!(seen, ["0", "1", "2", "dropped 2"]);
     assert_eq!(s.dropped_events(), 2);
 }
 

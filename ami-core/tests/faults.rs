@@ -9,7 +9,7 @@ use support::ami::*;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use ami_core::service::{Filter, Overflow};
+use ami_core::service::{Filter, Incoming, QueueLimits, ServiceOptions, Subscription};
 use ami_core::testkit::{response, FakeAsterisk, Fault};
 use ami_core::{Client, Config, Error, Login, Message, Phase, ProtocolError, RawAction};
 
@@ -49,7 +49,7 @@ fn one_byte_drip() {
     fake.fault_next_connection(Fault::Drip { pause: Duration::ZERO });
     let mut s = login(&fake, &admin());
     assert_eq!(s.command("core show version").unwrap().len(), 1);
-    assert_eq!(event_names(s.drain_events()), ["FullyBooted", "SuccessfulAuth"]);
+    assert_eq!(event_names(drain(&mut s).into_iter()), ["FullyBooted", "SuccessfulAuth"]);
 }
 
 #[test]
@@ -86,7 +86,7 @@ fn message_with_thousands_of_headers() {
 fn non_utf8_values() {
     let fake = FakeAsterisk::start().unwrap();
     let mut s = login(&fake, &admin());
-    s.drain_events().for_each(drop);
+    drain(&mut s);
     let event =
         Message::from_pairs([("Event", &b"Newchannel"[..]), ("Privilege", b"call,all"), ("CallerIDName", b"Jos\xe9")]);
     assert_eq!(fake.inject_event(&event), 1);
@@ -149,7 +149,8 @@ fn reset_while_actions_are_pending() {
     }
     fake.kill_connections();
     let err = waiter.join().unwrap().unwrap_err();
-    assert!(matches!(err, Error::ConnectionLost), "{err:?}");
+    assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
+    assert!(!err.is_not_sent());
     wait_for(&all, "ConnectionRestored", restored);
     ami.ping().unwrap();
     let slows = fake.requests().iter().filter(|r| r.message.get_str("Action").as_deref() == Some("Slow")).count();
@@ -185,50 +186,93 @@ fn server_restart_then_reconnect() {
     assert_eq!(second[1].get_str("Filter").as_deref(), Some("Event: Hangup"));
 }
 
-#[test]
-fn event_flood_slow_consumer_drops_are_counted() {
-    const TOTAL: usize = 20_000;
-    let fake = FakeAsterisk::start().unwrap();
-    let (ami, all) = start(&fake, admin().events_off(), fast_reconnect().queue(500, Overflow::DropOldest));
-    drop(all);
-    let sub = ami.subscribe(Filter::events(["UserEvent"]));
-    let flood = Message::from_pairs([("Event", "UserEvent"), ("Privilege", "user,all"), ("UserEvent", "Flood")]);
-    fake.fault_on_action("Ping", Fault::Flood { message: flood, count: TOTAL });
-    ami.ping().unwrap();
-    let mut received = 0usize;
-    let until = Instant::now() + WAIT * 3;
-    while received + sub.dropped() as usize != TOTAL {
-        assert!(Instant::now() < until, "received {received} + dropped {} != {TOTAL}", sub.dropped());
-        assert!(sub.len() <= 500, "the queue stays bounded");
-        if sub.recv_timeout(Duration::from_millis(100)).unwrap().is_some() {
-            received += 1;
-            if received % 100 == 0 {
-                thread::sleep(Duration::from_millis(1)); // a slow consumer
+/// Reads `sub` until `total` UserEvents are accounted for (received, or
+/// announced by `Lagged`), sleeping `pause` after every `every` events; fails
+/// on a lost connection. Returns (received, announced as dropped).
+fn consume_slowly(sub: &Subscription, total: u64, every: u64, pause: Duration) -> (u64, u64) {
+    let (mut received, mut lagged) = (0u64, 0u64);
+    let until = Instant::now() + WAIT * 6;
+    while received + lagged < total {
+        assert!(Instant::now() < until, "received {received} + dropped {lagged} != {total}");
+        match sub.recv_timeout(WAIT).unwrap() {
+            Some(Incoming::Event(_)) => {
+                received += 1;
+                if received % every == 0 {
+                    thread::sleep(pause);
+                }
             }
+            Some(Incoming::Lagged { dropped }) => lagged += dropped,
+            Some(Incoming::ConnectionLost { reason }) => panic!("the link dropped under a slow consumer: {reason}"),
+            Some(other) => panic!("unexpected {other:?}"),
+            None => panic!("nothing for {WAIT:?} after {received} events and {lagged} dropped"),
         }
     }
-    assert!(sub.dropped() > 0, "a slow consumer of a 500-item queue must have lost some");
+    (received, lagged)
+}
+
+/// Options as users get them, with the keepalive made quick enough to fire
+/// many times during the test if a stalled reader could trip it.
+fn defaults_with_quick_keepalive() -> ServiceOptions {
+    ServiceOptions::default().keepalive(Some(Duration::from_millis(50)), Duration::from_millis(150))
 }
 
 #[test]
-fn event_flood_slow_consumer_backpressure() {
-    const TOTAL: usize = 20_000;
+fn slow_consumer_with_keepalive_on_loses_nothing_within_the_default_bounds() {
+    const TOTAL: u64 = 30_000;
     let fake = FakeAsterisk::start().unwrap();
-    let (ami, all) = start(&fake, admin().events_off(), fast_reconnect().queue(100, Overflow::Block));
+    let (ami, all) = start(&fake, admin().events_off(), defaults_with_quick_keepalive());
     drop(all);
     let sub = ami.subscribe(Filter::events(["UserEvent"]));
     let flood = Message::from_pairs([("Event", "UserEvent"), ("Privilege", "user,all"), ("UserEvent", "Flood")]);
-    fake.fault_on_action("Ping", Fault::Flood { message: flood, count: TOTAL });
+    fake.fault_on_action("Ping", Fault::Flood { message: flood, count: TOTAL as usize });
     ami.ping().unwrap();
-    for i in 0..TOTAL {
-        assert!(sub.len() <= 100, "bounded");
-        let item = sub.recv_timeout(WAIT).unwrap().unwrap_or_else(|| panic!("event {i} never came"));
-        assert!(item.event().is_some());
-        if i % 1000 == 0 {
-            thread::sleep(Duration::from_millis(5));
-        }
-    }
-    assert_eq!(sub.dropped(), 0);
+    // The consumer sleeps a second early on: far longer than the keepalive's
+    // interval and timeout together. The reader keeps reading meanwhile.
+    let (received, lagged) = consume_slowly(&sub, TOTAL, 1_000, Duration::from_millis(100));
+    assert_eq!((received, lagged, sub.dropped()), (TOTAL, 0, 0));
+    assert!(ami.is_connected());
+    assert_eq!(ami.health().reconnects, 0);
+    ami.ping().unwrap();
+}
+
+#[test]
+fn slow_consumer_past_its_bounds_gets_every_event_or_a_count_of_it() {
+    const TOTAL: u64 = 20_000;
+    let fake = FakeAsterisk::start().unwrap();
+    let (ami, all) = start(&fake, admin().events_off(), defaults_with_quick_keepalive());
+    drop(all);
+    // The default policy, with room for 500 events only.
+    let sub = ami.subscribe_with(Filter::events(["UserEvent"]), QueueLimits::new(500, 16 << 20));
+    let flood = Message::from_pairs([("Event", "UserEvent"), ("Privilege", "user,all"), ("UserEvent", "Flood")]);
+    fake.fault_on_action("Ping", Fault::Flood { message: flood, count: TOTAL as usize });
+    ami.ping().unwrap();
+    let (received, lagged) = consume_slowly(&sub, TOTAL, 100, Duration::from_millis(2));
+    let stats = sub.stats();
+    assert!(lagged > 0, "a slow consumer of a 500-item queue must have lost some");
+    assert_eq!(lagged, stats.dropped, "every drop is announced in-band");
+    assert_eq!(received + stats.dropped, TOTAL);
+    assert!(stats.lags >= 1 && stats.queued == 0);
+    assert!(ami.is_connected());
+    assert_eq!(ami.health().reconnects, 0);
+}
+
+#[test]
+fn a_byte_bound_holds_too() {
+    let fake = FakeAsterisk::start().unwrap();
+    let (ami, all) = start(&fake, admin().events_off(), defaults_with_quick_keepalive());
+    drop(all);
+    let sub = ami.subscribe_with(Filter::events(["UserEvent"]), QueueLimits::new(1_000_000, 64 << 10));
+    let flood = Message::from_pairs([("Event", "UserEvent"), ("Privilege", "user,all"), ("UserEvent", "Flood")]);
+    fake.fault_on_action("Ping", Fault::Flood { message: flood, count: 5_000 });
+    ami.ping().unwrap();
+    // Nobody reads until the flood is over (its last event is followed by the
+    // answer to a second Ping).
+    ami.ping().unwrap();
+    let stats = sub.stats();
+    assert!(stats.queued_bytes <= 64 << 10, "{stats:?}");
+    assert!(stats.dropped > 0);
+    let (received, lagged) = consume_slowly(&sub, 5_000, u64::MAX, Duration::ZERO);
+    assert_eq!(received + lagged, 5_000);
 }
 
 #[test]

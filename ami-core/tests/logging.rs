@@ -4,7 +4,7 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use ami_core::service::{Backoff, Incoming, Service, ServiceOptions};
+use ami_core::service::{Backoff, Filter, Incoming, Service, ServiceOptions};
 use ami_core::testkit::FakeAsterisk;
 use ami_core::{Client, Config, Login};
 
@@ -33,7 +33,9 @@ fn logs_connection_events_but_never_secrets() {
     let options = ServiceOptions::default()
         .reconnect(Some(Backoff { initial: Duration::from_millis(10), max: Duration::from_millis(50) }))
         .keepalive(None, Duration::from_secs(1));
-    let (ami, all) = Service::connect(config, Login::new("admin", "admin-secret").md5(), options).unwrap();
+    let ami = Service::new(config, Login::new("admin", "admin-secret").md5(), options);
+    let all = ami.subscribe(Filter::all());
+    ami.start().unwrap();
     fake.kill_connections();
     loop {
         match all.recv_timeout(Duration::from_secs(10)).unwrap().expect("reconnect within 10 s") {

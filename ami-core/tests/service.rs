@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use ami_core::service::{Filter, Incoming, Overflow, Service};
+use ami_core::service::{Filter, Incoming, QueueLimits, Service};
 use ami_core::testkit::{response, FakeAsterisk, Fault, Outcome};
 use ami_core::{Config, Error, Message, OriginateReason, RawAction};
 
@@ -42,7 +42,8 @@ fn without_reconnect_the_service_stops_and_says_so() {
     while all.recv_timeout(Duration::from_millis(50)) != Err(ami_core::service::Closed) {
         assert!(Instant::now() < until, "subscription never closed");
     }
-    assert!(matches!(ami.ping(), Err(Error::ConnectionLost)));
+    let err = ami.ping().unwrap_err();
+    assert!(matches!(err, Error::NotSent { .. }) && err.is_not_sent(), "{err:?}");
     assert!(!ami.is_connected());
 }
 
@@ -119,7 +120,7 @@ fn typed_and_predicate_subscriptions_filter() {
 #[test]
 fn sending_from_an_event_handler_does_not_deadlock() {
     let fake = FakeAsterisk::start().unwrap();
-    let (ami, all) = start(&fake, admin().events_off(), fast_reconnect().queue(1, Overflow::Block));
+    let (ami, all) = start(&fake, admin().events_off(), fast_reconnect().queue(QueueLimits::new(1, 1 << 20)));
     drop(all);
     let sub = ami.subscribe(Filter::events(["UserEvent"]));
     let flood = Message::from_pairs([("Event", "UserEvent"), ("Privilege", "user,all"), ("UserEvent", "F")]);
@@ -127,17 +128,21 @@ fn sending_from_an_event_handler_does_not_deadlock() {
     let handler = {
         let ami = ami.clone();
         thread::spawn(move || {
-            let mut handled = 0;
-            while handled + sub.dropped() < 200 {
-                if sub.recv_timeout(WAIT).unwrap().is_none() {
-                    break;
-                }
-                handled += 1;
-                if handled % 20 == 0 {
-                    ami.send(&RawAction::new("Ping")).unwrap();
+            let (mut handled, mut lagged) = (0, 0);
+            while handled + lagged < 200 {
+                match sub.recv_timeout(WAIT).unwrap() {
+                    None => break,
+                    Some(Incoming::Lagged { dropped }) => lagged += dropped,
+                    Some(_) => {
+                        handled += 1;
+                        if handled % 20 == 0 {
+                            ami.send(&RawAction::new("Ping")).unwrap();
+                        }
+                    }
                 }
             }
-            handled + sub.dropped()
+            assert_eq!(lagged, sub.dropped());
+            handled + lagged
         })
     };
     ami.ping().unwrap();
@@ -151,7 +156,9 @@ fn service_over_tls_shares_the_stream_between_threads() {
     let fake = FakeAsterisk::builder().tls(identity).start().unwrap();
     echo(&fake);
     let config = Config::new("localhost", fake.addr().port()).tls(ami_core::TlsConfig::new().ca_pem(ca));
-    let (ami, all) = Service::connect(config, admin(), fast_reconnect()).unwrap();
+    let ami = Service::new(config, admin(), fast_reconnect());
+    let all = ami.subscribe(Filter::all());
+    ami.start().unwrap();
     let ami = Arc::new(ami);
     let workers: Vec<_> = (0..4)
         .map(|t| {

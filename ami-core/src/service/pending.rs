@@ -1,14 +1,19 @@
 //! Actions waiting for their answer, keyed by ActionID.
 //!
-//! The caller registers a slot before writing, the reader thread fills it,
-//! and the caller removes it when it is done waiting (so a late answer
-//! finds no slot and is surfaced as unmatched).
+//! The caller registers a slot and writes the action under the link's lock,
+//! the reader thread fills the slot, and the caller removes it when it is
+//! done waiting (so a late answer finds no slot and is surfaced as
+//! unmatched). Because registering and writing happen under the same lock
+//! that a dying link is taken away under, every slot that
+//! [`fail_all`](Pending::fail_all) fails was written on that link, and no
+//! slot is ever written on a later one.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Instant;
 
-use crate::error::{Error, Phase};
+use crate::error::{Error, ListCut, Phase};
 use crate::message::Message;
 use crate::response::{ends_list, error_for, is_error, starts_list, Response};
 
@@ -21,14 +26,14 @@ struct SlotState {
     done: bool,
     /// The event the caller also waits for (OriginateResponse), once seen.
     awaited: Option<Message>,
-    lost: bool,
+    /// The link was lost after the action was written; why.
+    lost: Option<String>,
 }
 
 pub(crate) struct Slot {
     action: String,
-    /// The subscription queues the waiting thread reads.
-    reader_of: Vec<u64>,
     awaits_event: Option<&'static str>,
+    max_list_items: usize,
     state: Mutex<SlotState>,
     changed: Condvar,
 }
@@ -52,14 +57,15 @@ impl Slot {
         &self,
         until: Option<Instant>,
         ready: impl Fn(&SlotState) -> bool,
-    ) -> Result<MutexGuard<'_, SlotState>, Error> {
+    ) -> Result<MutexGuard<'_, SlotState>, (Error, MutexGuard<'_, SlotState>)> {
         let mut st = lock(&self.state);
         loop {
-            if st.lost && !ready(&st) {
-                return Err(Error::ConnectionLost);
-            }
             if ready(&st) {
                 return Ok(st);
+            }
+            if let Some(reason) = &st.lost {
+                let e = Error::OutcomeUnknown { action: self.action.clone(), reason: reason.clone() };
+                return Err((e, st));
             }
             st = match until {
                 None => self.changed.wait(st).unwrap_or_else(|p| p.into_inner()),
@@ -67,15 +73,28 @@ impl Slot {
                     Some(left) if !left.is_zero() => {
                         self.changed.wait_timeout(st, left).unwrap_or_else(|p| p.into_inner()).0
                     }
-                    _ => return Err(Error::Timeout { phase: Phase::Response }),
+                    _ => return Err((Error::Timeout { phase: Phase::Response }, st)),
                 },
             };
         }
     }
 
-    /// Waits for the response (and list items).
+    /// Waits for the response (and list items). A list cut short by the
+    /// timeout gives back what arrived.
     pub(crate) fn wait_response(&self, until: Option<Instant>) -> Result<Response, Error> {
-        let mut st = self.wait(until, |s| s.done)?;
+        let mut st = match self.wait(until, |s| s.done) {
+            Ok(st) => st,
+            Err((Error::Timeout { .. }, mut st)) if st.collecting => {
+                st.collecting = false;
+                let partial = st.response.take().expect("collecting implies a response");
+                return Err(Error::ListIncomplete {
+                    action: self.action.clone(),
+                    cut: ListCut::TimedOut,
+                    partial: Box::new(partial),
+                });
+            }
+            Err((e, _)) => return Err(e),
+        };
         if let Some(e) = st.error.take() {
             return Err(e);
         }
@@ -84,61 +103,68 @@ impl Slot {
 
     /// Waits for the awaited event, after the response.
     pub(crate) fn wait_event(&self, until: Option<Instant>) -> Result<Message, Error> {
-        let mut st = self.wait(until, |s| s.awaited.is_some())?;
+        let mut st = self.wait(until, |s| s.awaited.is_some()).map_err(|(e, _)| e)?;
         Ok(st.awaited.take().expect("checked by wait"))
-    }
-
-    fn update(&self, f: impl FnOnce(&mut SlotState)) {
-        f(&mut lock(&self.state));
-        self.changed.notify_all();
     }
 }
 
 #[derive(Default)]
 pub(crate) struct Pending {
     slots: Mutex<HashMap<String, Arc<Slot>>>,
+    /// `slots.len()`, readable without the lock.
+    count: AtomicUsize,
 }
 
 impl Pending {
+    /// Registers a slot for ActionID `id`, unless `limit` slots exist.
     pub(crate) fn register(
         &self,
         id: &str,
         action: &str,
         awaits_event: Option<&'static str>,
-        reader_of: Vec<u64>,
-    ) -> Arc<Slot> {
+        limit: usize,
+        max_list_items: usize,
+    ) -> Result<Arc<Slot>, Error> {
+        let mut slots = lock(&self.slots);
+        if slots.len() >= limit {
+            return Err(Error::InFlightLimit { limit });
+        }
         let slot = Arc::new(Slot {
             action: action.to_owned(),
-            reader_of,
             awaits_event,
+            max_list_items,
             state: Mutex::new(SlotState::default()),
             changed: Condvar::new(),
         });
-        lock(&self.slots).insert(id.to_owned(), slot.clone());
-        slot
+        slots.insert(id.to_owned(), slot.clone());
+        self.count.store(slots.len(), Ordering::Release);
+        Ok(slot)
     }
 
     pub(crate) fn remove(&self, id: &str) {
-        lock(&self.slots).remove(id);
+        let mut slots = lock(&self.slots);
+        slots.remove(id);
+        self.count.store(slots.len(), Ordering::Release);
     }
 
-    /// Whether a thread that reads queue `queue` waits for an answer.
-    pub(crate) fn reader_waits(&self, queue: u64) -> bool {
-        lock(&self.slots).values().filter(|slot| slot.reader_of.contains(&queue)).any(|slot| {
-            let st = lock(&slot.state);
-            !st.lost && (!st.done || (slot.awaits_event.is_some() && st.awaited.is_none()))
-        })
+    /// Actions waiting for an answer.
+    pub(crate) fn len(&self) -> usize {
+        self.count.load(Ordering::Acquire)
     }
 
-    /// Fails every pending action: the link is gone.
-    pub(crate) fn fail_all(&self) {
+    /// Fails every pending action: the link they were written on is gone.
+    pub(crate) fn fail_all(&self, reason: &str) {
         for slot in lock(&self.slots).values() {
-            slot.update(|s| s.lost = true);
+            lock(&slot.state).lost = Some(reason.to_owned());
+            slot.changed.notify_all();
         }
     }
 
     /// Gives `m` to the action it answers, if one is pending.
     pub(crate) fn offer(&self, m: Message, is_event: bool) -> Offer {
+        if self.len() == 0 {
+            return Offer::NotMine(m);
+        }
         let slot = match m.get("ActionID").and_then(|id| std::str::from_utf8(id).ok()) {
             Some(id) => lock(&self.slots).get(id).cloned(),
             None => None,
@@ -166,11 +192,26 @@ impl Pending {
             let response = st.response.as_mut().expect("collecting implies a response");
             if ends_list(&m) {
                 response.complete(m);
+            } else if response.items().len() < slot.max_list_items {
+                response.push_item(m);
+                return Offer::Taken;
+            } else {
+                // Past the bound: the caller gets what arrived, and this
+                // item and the rest of the list go on as ordinary events.
+                let partial = st.response.take().expect("collecting implies a response");
+                st.error = Some(Error::ListIncomplete {
+                    action: slot.action.clone(),
+                    cut: ListCut::TooManyItems { limit: slot.max_list_items },
+                    partial: Box::new(partial),
+                });
                 st.collecting = false;
                 st.done = true;
-            } else {
-                response.push_item(m);
+                drop(st);
+                slot.changed.notify_all();
+                return Offer::NotMine(m);
             }
+            st.collecting = false;
+            st.done = true;
             drop(st);
             slot.changed.notify_all();
             return Offer::Taken;

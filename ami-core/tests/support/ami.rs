@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use ami_core::service::{Backoff, Incoming, Service, ServiceOptions, Subscription};
+use ami_core::service::{Backoff, Filter, Incoming, Service, ServiceOptions, Subscription};
 use ami_core::testkit::{response, FakeAsterisk};
 use ami_core::{Client, Config, Login, Message, Session};
 
@@ -19,6 +19,11 @@ pub fn admin() -> Login {
 
 pub fn login(fake: &FakeAsterisk, login: &Login) -> Session {
     Client::connect(&config(fake)).unwrap().login(login).unwrap()
+}
+
+/// Every event already queued on a session (none may be a gap).
+pub fn drain(s: &mut Session) -> Vec<Message> {
+    std::iter::from_fn(|| s.try_next_event().unwrap()).collect()
 }
 
 pub fn event_names(events: impl Iterator<Item = Message>) -> Vec<String> {
@@ -42,8 +47,12 @@ pub fn fast_reconnect() -> ServiceOptions {
         .keepalive(None, Duration::from_secs(1))
 }
 
+/// A started service with a catch-all subscription made before the login.
 pub fn start(fake: &FakeAsterisk, login: Login, options: ServiceOptions) -> (Service, Subscription) {
-    Service::connect(config(fake), login, options).unwrap()
+    let ami = Service::new(config(fake), login, options);
+    let all = ami.subscribe(Filter::all());
+    ami.start().unwrap();
+    (ami, all)
 }
 
 /// Waits for the first item `pick` accepts, skipping others.

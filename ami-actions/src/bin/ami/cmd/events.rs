@@ -74,7 +74,9 @@ impl EventSource for Reconnecting {
                 Some(t) => self.events.recv_timeout(t.saturating_duration_since(Instant::now())),
             };
             match item {
-                Err(_closed) => return Err(Error::ConnectionLost),
+                Err(_closed) => {
+                    return Err(Error::NotSent { action: "events".into(), reason: "the service stopped".into() })
+                }
                 Ok(None) => return Ok(None),
                 Ok(Some(item)) => {
                     if let Some(m) = self.event(item) {
@@ -106,7 +108,9 @@ pub fn open_source(settings: &Settings, verbose: bool) -> Result<Box<dyn EventSo
     // Keepalive notices a link that went silent; the event queue blocks the
     // reader rather than drop events when stdout is slow.
     let options = ServiceOptions::default().keepalive(Some(Duration::from_secs(30)), Duration::from_secs(10));
-    let (service, events) = Service::connect(settings.config(), settings.login(), options).map_err(|e| {
+    let service = Service::new(settings.config(), settings.login(), options);
+    let events = service.subscribe(ami_actions::service::Filter::all());
+    service.start().map_err(|e| {
         let f = Failure::from_ami(&e, Stage::Connect);
         Failure { message: format!("{}: {}", settings.describe(), f.message), ..f }
     })?;
