@@ -54,8 +54,9 @@ pub enum Fault {
         count: usize,
     },
     /// Writes the bytes due, then these bytes as they are, as fast as the
-    /// client reads (a recorded event stream, say), in large writes. Cloning
-    /// the fault does not copy the bytes.
+    /// client reads (a recorded event stream, say), in large writes: the
+    /// bytes due and the first 256 KiB of the stream in the same write.
+    /// Cloning the fault does not copy the bytes.
     ///
     /// A benchmark replays a recorded session after the login answer this
     /// way (strip the recording's own banner and login answer first):
@@ -108,13 +109,19 @@ impl Fault {
                 flood(conn, &message.to_wire(), count)?;
             }
             Fault::Stream(bytes) => {
-                conn.send(due)?;
-                conn.send(&bytes)?;
+                // The answer and the start of the stream in one write, as a
+                // busy server's login answer arrives with its first events.
+                let first = bytes.len().min(STREAM_FIRST_WRITE);
+                conn.send(&[due, &bytes[..first]].concat())?;
+                conn.send(&bytes[first..])?;
             }
         }
         Ok(Flow::Continue)
     }
 }
+
+/// How much of a [`Fault::Stream`] goes out in the write of the bytes due.
+const STREAM_FIRST_WRITE: usize = 256 << 10;
 
 /// A [`Fault::Stream`] of one `UserEvent` called `name`.
 fn user_event(name: &str, fill: impl FnOnce(&mut Out)) -> Fault {
