@@ -366,24 +366,24 @@ fn decode_all(bytes: &[u8], with_banner: bool) -> (Option<Banner>, Vec<Message>)
     c.finish("whole")
 }
 
-fn all_transcripts() -> Option<Vec<Transcript>> {
-    let all = transcript::load_all()?;
+fn all_transcripts() -> Vec<Transcript> {
+    let all = transcript::load_all();
     let names: Vec<&str> = all.iter().map(|t| t.name.as_str()).collect();
     for e in EXPECTED {
-        assert!(names.contains(&e.name), "transcript {} is missing from the shared data", e.name);
+        assert!(names.contains(&e.name), "transcript {} is missing from the fixtures", e.name);
     }
-    Some(all)
+    all
 }
 
 fn by_action_id<'a>(msgs: &'a [Message], id: &str) -> Vec<&'a Message> {
     msgs.iter().filter(|m| m.action_id().as_deref() == Some(id)).collect()
 }
 
-fn server_messages(name: &str) -> Option<Vec<Message>> {
-    let t = transcript::load(name)?;
+fn server_messages(name: &str) -> Vec<Message> {
+    let t = transcript::load(name);
     let (banner, msgs) = decode_all(&t.server_bytes(), true);
     assert_eq!(banner.unwrap().line(), BANNER);
-    Some(msgs)
+    msgs
 }
 
 // ---------------------------------------------------------------- the transcript reader itself
@@ -436,7 +436,7 @@ fn missing_shared_data_skips_locally_and_fails_in_ci() {
 
 #[test]
 fn transcript_files_parse_with_expected_shape() {
-    let Some(all) = all_transcripts() else { return };
+    let all = all_transcripts();
     assert_eq!(all.len(), EXPECTED.len(), "a transcript was added: give it an entry in EXPECTED");
     for t in &all {
         let e = expected(&t.name);
@@ -452,7 +452,7 @@ fn transcript_files_parse_with_expected_shape() {
 
 #[test]
 fn server_stream_matches_reference_splitter() {
-    let Some(all) = all_transcripts() else { return };
+    let all = all_transcripts();
     for t in &all {
         let e = expected(&t.name);
         let bytes = t.server_bytes();
@@ -487,7 +487,7 @@ fn server_stream_matches_reference_splitter() {
 
 #[test]
 fn server_stream_decodes_the_same_fed_in_recorded_chunks() {
-    let Some(all) = all_transcripts() else { return };
+    let all = all_transcripts();
     for t in &all {
         let (banner, whole) = decode_all(&t.server_bytes(), true);
         let mut c = Collector::new(true);
@@ -506,7 +506,7 @@ fn server_stream_decodes_the_same_fed_in_recorded_chunks() {
 
 #[test]
 fn server_stream_decodes_the_same_one_byte_at_a_time() {
-    let Some(all) = all_transcripts() else { return };
+    let all = all_transcripts();
     for t in &all {
         let bytes = t.server_bytes();
         let (banner, whole) = decode_all(&bytes, true);
@@ -522,7 +522,7 @@ fn server_stream_decodes_the_same_one_byte_at_a_time() {
 
 #[test]
 fn server_stream_decodes_the_same_split_at_every_byte() {
-    let Some(all) = all_transcripts() else { return };
+    let all = all_transcripts();
     for t in &all {
         let bytes = t.server_bytes();
         let (banner, whole) = decode_all(&bytes, true);
@@ -597,7 +597,7 @@ const ANSWER_QUIRKS: &[AnswerQuirk] = &[
 
 #[test]
 fn every_response_answers_an_action_the_client_sent() {
-    let Some(all) = all_transcripts() else { return };
+    let all = all_transcripts();
     let mut used = vec![0; ANSWER_QUIRKS.len()];
     for t in &all {
         let (_, actions) = decode_all(&t.client_bytes(), false);
@@ -635,7 +635,7 @@ fn every_response_answers_an_action_the_client_sent() {
 
 #[test]
 fn transcript_01_originate_and_its_events() {
-    let Some(msgs) = server_messages("01_admin_events_originate") else { return };
+    let msgs = server_messages("01_admin_events_originate");
     // Login answer, then FullyBooted and SuccessfulAuth in the same session.
     assert!(msgs[0].is_success());
     assert_eq!(msgs[0].message().as_deref(), Some("Authentication accepted"));
@@ -679,7 +679,7 @@ fn transcript_01_originate_and_its_events() {
 
 #[test]
 fn transcript_02_command_output_and_lists() {
-    let Some(msgs) = server_messages("02_admin_basic_events_off") else { return };
+    let msgs = server_messages("02_admin_basic_events_off");
     let one = |id: &str| {
         let v = by_action_id(&msgs, id);
         assert!(!v.is_empty(), "{id}");
@@ -739,7 +739,7 @@ fn transcript_02_command_output_and_lists() {
 
 #[test]
 fn transcript_03_md5_key_matches_the_challenge() {
-    let Some(t) = transcript::load("03_challenge_md5") else { return };
+    let t = transcript::load("03_challenge_md5");
     let (_, msgs) = decode_all(&t.server_bytes(), true);
     let (_, actions) = decode_all(&t.client_bytes(), false);
     let challenge = msgs[0].get_str("Challenge").unwrap().into_owned();
@@ -753,7 +753,7 @@ fn transcript_03_md5_key_matches_the_challenge() {
 #[test]
 fn transcripts_05_06_authentication_fails_a_second_later() {
     for name in ["05_bad_login", "06_unknown_user_login"] {
-        let Some(t) = transcript::load(name) else { return };
+        let t = transcript::load(name);
         let (_, msgs) = decode_all(&t.server_bytes(), true);
         assert_eq!(msgs.len(), 1);
         assert_eq!(msgs[0].response().as_deref(), Some("Error"));
@@ -766,7 +766,7 @@ fn transcripts_05_06_authentication_fails_a_second_later() {
 
 #[test]
 fn transcript_10_pipelined_answers_in_order() {
-    let Some(msgs) = server_messages("10_pipelined") else { return };
+    let msgs = server_messages("10_pipelined");
     let ids: Vec<_> = msgs.iter().map(|m| m.action_id().unwrap().into_owned()).collect();
     assert_eq!(ids, ["10_pipelined-1", "p1", "p2", "p3", "10_pipelined-2"]);
     assert_eq!(
@@ -777,7 +777,7 @@ fn transcript_10_pipelined_answers_in_order() {
 
 #[test]
 fn transcript_11_tls_message_split_over_records() {
-    let Some(t) = transcript::load("11_tls_admin") else { return };
+    let t = transcript::load("11_tls_admin");
     // The Ping answer came in three records.
     let pieces: Vec<&[u8]> = t.chunks_from(Direction::Server).skip(2).take(3).collect();
     assert_eq!(pieces[0], b"Response: Success\r\n");
@@ -796,7 +796,7 @@ fn transcript_11_tls_message_split_over_records() {
 
 #[test]
 fn client_actions_reencode_to_the_recorded_bytes() {
-    let Some(all) = all_transcripts() else { return };
+    let all = all_transcripts();
     for t in &all {
         let e = expected(&t.name);
         let bytes = t.client_bytes();
@@ -883,11 +883,11 @@ fn client_actions_reencode_to_the_recorded_bytes() {
 #[test]
 fn client_actions_with_quotes_and_backslashes_survive() {
     // The transcript escapes (\\ and ") reach the encoder intact.
-    let Some(t) = transcript::load("02_admin_basic_events_off") else { return };
+    let t = transcript::load("02_admin_basic_events_off");
     let (_, actions) = decode_all(&t.client_bytes(), false);
     let hangup = actions.iter().find(|a| a.get_str("Action").as_deref() == Some("Hangup")).unwrap();
     assert_eq!(hangup.get("Channel"), Some(&br"/^Local\/200@test-.*;1$/"[..]));
-    let Some(t) = transcript::load("01_admin_events_originate") else { return };
+    let t = transcript::load("01_admin_events_originate");
     let (_, actions) = decode_all(&t.client_bytes(), false);
     let mut out = Vec::new();
     let a = RawAction::new("Originate").header("CallerID", "\"Peer Test\" <200>");

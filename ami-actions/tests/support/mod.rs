@@ -6,19 +6,6 @@ use std::path::PathBuf;
 
 use ami_actions::{Decoder, Message};
 
-/// `$CARGO_MANIFEST_DIR/../../shared/<rel>`, or `None` (panics under CI).
-pub fn shared(rel: &str) -> Option<PathBuf> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared").join(rel);
-    if path.exists() {
-        return Some(path);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("shared data missing under CI: {}", path.display());
-    }
-    eprintln!("skipped: {} not found (set up ../shared to run this test)", path.display());
-    None
-}
-
 /// Every message of a raw server stream that starts with the banner line.
 pub fn messages(stream: &[u8]) -> Vec<Message> {
     let mut d = Decoder::new();
@@ -33,12 +20,35 @@ pub fn messages(stream: &[u8]) -> Vec<Message> {
     out
 }
 
-/// The decompressed benchmark corpus.
-pub fn corpus() -> Option<Vec<u8>> {
-    let path = shared("bench/asterisk-22-calls.ami.gz")?;
+/// ami-core's test fixtures (shared by both crates' tests).
+pub fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ami-core/tests/fixtures")
+}
+
+/// The repository's slice of the benchmark corpus (raw server stream): 144
+/// whole calls and every event type of the full corpus
+/// (ami-core/tests/fixtures/corpus/make_slice.py).
+pub fn corpus() -> Vec<u8> {
+    let path = fixtures().join("corpus/corpus-slice.ami.gz");
     let mut out = Vec::new();
     flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap()).read_to_end(&mut out).unwrap();
-    Some(out)
+    out
+}
+
+/// Every transcript in the repository: its name and the bytes the server sent.
+pub fn transcripts() -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(fixtures().join("transcripts")).unwrap().map(|e| e.unwrap().path()).collect();
+    files.retain(|f| f.extension().is_some_and(|x| x == "txt"));
+    files.sort();
+    assert!(!files.is_empty(), "no transcript in the fixtures");
+    files
+        .iter()
+        .map(|f| {
+            let name = f.file_stem().unwrap().to_string_lossy().into_owned();
+            (name, transcript_server_bytes(&std::fs::read_to_string(f).unwrap()))
+        })
+        .collect()
 }
 
 /// Decodes a Python `b'...'` literal.

@@ -1,4 +1,5 @@
-//! Reads the raw transcripts in ../shared/spec-upstream/transcripts.
+//! Reads the raw transcripts in `ami-core/tests/fixtures/transcripts` (real
+//! sessions with Asterisk 22.10.1, copied from `../shared/spec-upstream`).
 //!
 //! A transcript records what a real Asterisk 22 exchanged with a client, one
 //! chunk per line:
@@ -15,8 +16,10 @@
 //! and time, and the notes with the place they were made, so that the parser
 //! tests and the fake server can replay the same data.
 //!
-//! Shared data lives outside the repository: [`shared_dir`] finds it and
-//! decides between skipping (locally) and failing (under `CI=true`).
+//! The transcripts are in the repository, so every clone tests itself. Only
+//! data that must stay outside (the full benchmark corpus, the upstream XML)
+//! is looked up with [`shared_path`], which skips locally and fails under
+//! `CI=true`.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -228,25 +231,15 @@ pub fn shared_path(rel: &str) -> Option<PathBuf> {
     None
 }
 
-/// The shared data directory (`/work/shared` beside the repository), or
-/// `None` (after printing a skip reason) when it is missing outside CI.
-/// Panics under `CI=true` when it is missing.
-pub fn shared_dir() -> Option<PathBuf> {
-    shared_path("")
+/// The directory of raw transcripts in the repository.
+pub fn transcripts_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/transcripts")
 }
 
-/// The directory of raw transcripts (`spec-upstream/transcripts`), under the
-/// same missing-data policy as [`shared_dir`].
-pub fn transcripts_dir() -> Option<PathBuf> {
-    shared_dir()?;
-    shared_path("spec-upstream/transcripts")
-}
-
-/// Every `*.txt` transcript, sorted by name, parsed. `None` when the data is
-/// missing outside CI; panics when a file cannot be read or parsed, or when
-/// the directory holds no transcript at all.
-pub fn load_all() -> Option<Vec<Transcript>> {
-    let dir = transcripts_dir()?;
+/// Every `*.txt` transcript, sorted by name, parsed. Panics when a file
+/// cannot be read or parsed, or when there is none.
+pub fn load_all() -> Vec<Transcript> {
+    let dir = transcripts_dir();
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap_or_else(|e| panic!("{}: {e}", dir.display())).path())
@@ -254,14 +247,11 @@ pub fn load_all() -> Option<Vec<Transcript>> {
         .collect();
     paths.sort();
     assert!(!paths.is_empty(), "no *.txt transcript in {}", dir.display());
-    Some(paths.iter().map(|p| Transcript::load(p).unwrap_or_else(|e| panic!("{e}"))).collect())
+    paths.iter().map(|p| Transcript::load(p).unwrap_or_else(|e| panic!("{e}"))).collect()
 }
 
-/// One transcript by name (file stem, e.g. `10_pipelined`), under the same
-/// missing-data policy as [`shared_dir`]; panics if that file is absent
-/// while the directory exists.
-pub fn load(name: &str) -> Option<Transcript> {
-    let dir = transcripts_dir()?;
-    let path = dir.join(format!("{name}.txt"));
-    Some(Transcript::load(&path).unwrap_or_else(|e| panic!("{e}")))
+/// One transcript by name (file stem, e.g. `10_pipelined`).
+pub fn load(name: &str) -> Transcript {
+    let path = transcripts_dir().join(format!("{name}.txt"));
+    Transcript::load(&path).unwrap_or_else(|e| panic!("{e}"))
 }
