@@ -683,6 +683,220 @@ fn events_reader_going_away_ends_quietly() {
     assert_eq!(stderr, "");
 }
 
+// ------------------------------------------------------ ami events, drops
+
+/// The event `ami events --filter UserEvent=Flood` is after.
+fn flood_event() -> Message {
+    Message::from_pairs([("Event", "UserEvent"), ("Privilege", "user,all"), ("UserEvent", "Flood")])
+}
+
+/// A closing line `ami: T matching events received but not printed (D
+/// dropped, Q still queued)`, as (T, D, Q).
+fn unprinted_line(line: &str) -> Option<(u64, u64, u64)> {
+    let rest = line.strip_prefix("ami: ")?;
+    let (total, rest) = rest.split_once(" matching event")?;
+    let rest = rest.split_once("received but not printed (")?.1;
+    let (dropped, rest) = rest.split_once(" dropped, ")?;
+    let queued = rest.strip_suffix(" still queued)")?;
+    Some((total.parse().ok()?, dropped.parse().ok()?, queued.parse().ok()?))
+}
+
+/// A report `ami: output too slow: N events dropped (M so far)`, as (N, M).
+fn drop_report(line: &str) -> Option<(u64, u64)> {
+    let rest = line.strip_prefix("ami: output too slow: ")?;
+    let (n, rest) = rest.split_once(" event")?;
+    let so_far = rest.split_once('(')?.1.strip_suffix(" so far)")?;
+    Some((n.parse().ok()?, so_far.parse().ok()?))
+}
+
+/// Sends `signal` (a `kill` name: TERM, INT) to `child` through the shell.
+#[cfg(unix)]
+fn send_signal(child: &std::process::Child, signal: &str) {
+    let status =
+        Command::new("sh").args(["-c", &format!("kill -{signal} {}", child.id())]).status().expect("run sh -c kill");
+    assert!(status.success(), "kill -{signal} failed");
+}
+
+/// Waits for `child` to exit, killing it after [`STUCK`].
+fn wait_bounded(child: &mut std::process::Child) -> i32 {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status.code().expect("ami killed by a signal");
+        }
+        if started.elapsed() > STUCK {
+            child.kill().unwrap();
+            panic!("ami did not finish");
+        }
+        thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn events_into_a_slow_reader_reports_drops_and_exits_5() {
+    // The flood follows the login answer, far more events than the pipe,
+    // ami's buffer and a queue of 1,000 hold. The test reads stdout at a
+    // trickle (at most 4 KiB per 5 ms: 10 s for the whole flood), so ami's
+    // reader, which never waits, overruns the queue; the printing reaches
+    // the gap and says so on stderr. Then SIGTERM ends the stream: ami logs
+    // off (the Goodbye comes after the whole flood, so every flood event has
+    // been queued or dropped by then) and counts what it never printed.
+    use std::io::{BufRead, BufReader};
+    use std::sync::mpsc;
+
+    const FLOOD: u64 = 50_000;
+    let fake = FakeAsterisk::start().unwrap();
+    fake.fault_on_action("Login", Fault::Flood { message: flood_event(), count: FLOOD as usize });
+    let mut child = ami(&fake)
+        .args(["events", "--json", "--queue-limit", "1000", "--filter", "UserEvent=Flood"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = thread::spawn(move || {
+        let (mut all, mut buf) = (Vec::new(), [0u8; 4096]);
+        loop {
+            match stdout.read(&mut buf) {
+                Ok(0) => return all,
+                Ok(n) => all.extend_from_slice(&buf[..n]),
+                Err(e) => panic!("reading ami's stdout: {e}"),
+            }
+            thread::sleep(Duration::from_millis(5));
+        }
+    });
+    let (tx, lines) = mpsc::channel();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let errors = thread::spawn(move || {
+        stderr.lines().map(|l| l.expect("stderr is UTF-8")).inspect(|l| drop(tx.send(l.clone()))).collect::<Vec<_>>()
+    });
+    // Every wait is bounded: a line, the end of stderr, or STUCK.
+    let started = Instant::now();
+    loop {
+        let left = STUCK.saturating_sub(started.elapsed());
+        match lines.recv_timeout(left) {
+            Ok(line) if drop_report(&line).is_some() => break,
+            Ok(_) => {}
+            Err(e) => {
+                let _ = child.kill();
+                panic!("no drop report from ami ({e:?})");
+            }
+        }
+    }
+    send_signal(&child, "TERM");
+    let code = wait_bounded(&mut child);
+    let stdout = String::from_utf8(reader.join().unwrap()).unwrap();
+    let stderr = errors.join().unwrap();
+    let report = format!("exit {code}\nstderr:\n{}", stderr.join("\n"));
+
+    let printed = stdout.lines().count() as u64;
+    for line in stdout.lines() {
+        let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line:?}"));
+        assert_eq!(v["UserEvent"], "Flood", "only matching events are printed");
+    }
+    assert!(printed < FLOOD, "{report}");
+    // Drop reports as the printing reached each gap, with a running total.
+    let reports: Vec<(u64, u64)> = stderr.iter().filter_map(|l| drop_report(l)).collect();
+    assert!(!reports.is_empty(), "{report}");
+    let mut sum = 0;
+    for (n, so_far) in &reports {
+        sum += n;
+        assert_eq!(*so_far, sum, "{report}");
+    }
+    // One closing line, last, with the exact total.
+    let last = stderr.last().expect("a closing line");
+    let (total, dropped, queued) = unprinted_line(last).unwrap_or_else(|| panic!("closing line: {report}"));
+    assert_eq!(total, FLOOD - printed, "{report}");
+    assert_eq!(dropped + queued, total, "{report}");
+    assert!(dropped >= sum, "{report}");
+    assert_eq!(stderr.iter().filter(|l| unprinted_line(l).is_some()).count(), 1, "{report}");
+    assert_eq!(code, 5, "{report}");
+}
+
+#[test]
+fn events_count_counts_what_stays_queued_past_it_and_exits_5() {
+    // `--count 10` stops after ten; the rest of the flood is queued (up to
+    // 1,000) or dropped, and all of it is received but not printed.
+    const FLOOD: u64 = 3_000;
+    let fake = FakeAsterisk::start().unwrap();
+    fake.fault_on_action("Login", Fault::Flood { message: flood_event(), count: FLOOD as usize });
+    let r = run_args(
+        &mut ami(&fake),
+        &["events", "--json", "--count", "10", "--queue-limit", "1000", "--filter", "UserEvent=Flood"],
+    );
+    assert_eq!(r.code, 5, "{r:?}");
+    assert_eq!(r.json_lines().len(), 10, "{r:?}");
+    let last = r.stderr.lines().last().unwrap_or_default();
+    let (total, dropped, queued) = unprinted_line(last).unwrap_or_else(|| panic!("closing line: {r:?}"));
+    assert_eq!(total, FLOOD - 10, "{r:?}");
+    assert_eq!(dropped + queued, total, "{r:?}");
+    assert!(dropped > 0 && queued > 0, "{r:?}");
+    // The printing never reached the gap, which sits after 1,000 events.
+    assert!(!r.stderr.contains("output too slow"), "{r:?}");
+}
+
+#[test]
+fn events_a_reader_that_keeps_up_exits_0_without_drop_reports() {
+    // 20,000 events that do not match, then five that do, spread through
+    // them: the filter runs before anything is queued, so a queue of 10
+    // never fills however fast the events come, and nothing is dropped.
+    let noise =
+        Message::from_pairs([("Event", "UserEvent"), ("Privilege", "user,all"), ("UserEvent", "Noise")]).to_wire();
+    let mut stream = Vec::new();
+    for i in 0..20_000 {
+        stream.extend_from_slice(&noise);
+        if i % 4_000 == 3_999 {
+            let wanted = Message::from_pairs([
+                ("Event", "UserEvent"),
+                ("Privilege", "user,all"),
+                ("UserEvent", "Wanted"),
+                ("N", &i.to_string()),
+            ]);
+            stream.extend_from_slice(&wanted.to_wire());
+        }
+    }
+    let fake = FakeAsterisk::start().unwrap();
+    fake.fault_on_action("Login", Fault::Stream(stream.into()));
+    let r = run_args(
+        &mut ami(&fake),
+        &["events", "--json", "--count", "5", "--queue-limit", "10", "--filter", "UserEvent=Wanted"],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let numbers: Vec<String> = r.json_lines().iter().map(|l| l["N"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(numbers, ["3999", "7999", "11999", "15999", "19999"], "{r:?}");
+    assert!(!r.stderr.contains("dropped") && !r.stderr.contains("not printed"), "{r:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn events_end_on_sigint_with_nothing_lost_exits_0() {
+    let fake = FakeAsterisk::start().unwrap();
+    let mut child = ami(&fake)
+        .args(["events", "--json"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The two events of the login are printed once the stream runs, after
+    // the handler is installed; nothing else comes.
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    for name in ["FullyBooted", "SuccessfulAuth"] {
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
+        assert!(line.contains(name), "{line:?}");
+    }
+    send_signal(&child, "INT");
+    let code = wait_bounded(&mut child);
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stderr, "");
+    assert_eq!(sent(&fake, "Logoff").len(), 1, "logged off politely");
+}
+
 // ------------------------------------------------------------ actions, help
 
 #[test]
@@ -707,7 +921,14 @@ fn help_describes_an_action() {
     assert!(r.stdout.contains("Variable") && r.stdout.contains("may repeat"), "{r:?}");
     let r = run_args(&mut bare_ami(), &["--help"]);
     assert_eq!(r.code, 0);
-    for code in ["0  success", "1  the server answered", "2  usage", "3  connection", "4  timeout"] {
+    for code in [
+        "0  success",
+        "1  the server answered",
+        "2  usage",
+        "3  connection",
+        "4  timeout",
+        "5  events were dropped or left unprinted",
+    ] {
         assert!(r.stdout.contains(code), "--help documents exit code {code:?}");
     }
 }

@@ -180,6 +180,36 @@ fn service_over_tls_shares_the_stream_between_threads() {
 }
 
 #[test]
+fn events_before_an_answer_are_queued_when_it_returns() {
+    // The events and the answer come in one write, so usually in one read:
+    // by the time `send` returns, every event before the answer is queued.
+    let fake = FakeAsterisk::start().unwrap();
+    fake.on_action("Burst", |req| {
+        let mut out: Vec<Message> =
+            (0..500).map(|n| Message::from_pairs([("Event", "UserEvent".to_string()), ("N", n.to_string())])).collect();
+        out.push(response(req, "Success", &[]));
+        out
+    });
+    let (ami, all) = start(&fake, admin().events_off(), fast_reconnect());
+    ami.send(&RawAction::new("Burst")).unwrap();
+    let queued = std::iter::from_fn(|| all.try_recv()).filter(|i| i.event().is_some()).count();
+    assert_eq!(queued, 500);
+    // And `close` keeps the server's last events: they precede its Goodbye.
+    fake.on_action("Logoff", |req| {
+        let mut out: Vec<Message> =
+            (0..500).map(|n| Message::from_pairs([("Event", "UserEvent".to_string()), ("N", n.to_string())])).collect();
+        out.push(response(req, "Goodbye", &[("Message", "Thanks for all the fish.")]));
+        out
+    });
+    ami.close();
+    let mut last = 0;
+    while let Ok(Some(item)) = all.recv_timeout(WAIT) {
+        last += usize::from(item.event().is_some());
+    }
+    assert_eq!(last, 500);
+}
+
+#[test]
 fn close_logs_off_without_a_lost_connection_notice() {
     let fake = FakeAsterisk::start().unwrap();
     let (ami, all) = start(&fake, admin().events_off(), fast_reconnect());

@@ -86,7 +86,7 @@ fn pump(shared: &Shared, read: &mut ReadSide, decoder: &mut Decoder, cache: &mut
     loop {
         loop {
             match decoder.decode_frame() {
-                Ok(Some(frame)) => sort(shared, frame, &mut batch),
+                Ok(Some(frame)) => sort(shared, frame, &mut batch, cache),
                 Ok(None) => break,
                 Err(e) => {
                     shared.publish(&mut batch, cache);
@@ -115,7 +115,13 @@ fn pump(shared: &Shared, read: &mut ReadSide, decoder: &mut Decoder, cache: &mut
 /// Sorts a frame from the wire: answers to pending actions go to their
 /// callers, events to the batch as frames (made messages by the consumers),
 /// the rest to the batch as unmatched responses.
-fn sort(shared: &Shared, frame: &[u8], batch: &mut Batch) {
+///
+/// Before a frame goes to a caller, what came before it on the wire is
+/// published: a caller that has its answer finds every event that preceded
+/// it queued (or counted as dropped). `close` relies on it: the `Goodbye`
+/// comes after the server's last events, and the queues close once it is
+/// in, so an event in the same read as the `Goodbye` is not lost uncounted.
+fn sort(shared: &Shared, frame: &[u8], batch: &mut Batch, cache: &mut SubscriberCache) {
     let kind = kind_of(Headers::new(frame));
     let for_a_caller = kind != MessageKind::Other
         && shared.pending.len() > 0
@@ -126,6 +132,7 @@ fn sort(shared: &Shared, frame: &[u8], batch: &mut Batch) {
     }
     let m = Message::from_frame(frame.to_vec());
     let m = if for_a_caller {
+        shared.publish(batch, cache);
         match shared.pending.offer(m, kind == MessageKind::Event) {
             Offer::Taken => return,
             Offer::Copied(m) | Offer::NotMine(m) => m,

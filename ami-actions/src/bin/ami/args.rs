@@ -13,7 +13,7 @@ use crate::suggest;
 pub enum Command {
     /// `ami <Action> [Key=Value ...]`.
     Send(SendArgs),
-    /// `ami events [--count N] [--duration S] [--filter K=V ...]`.
+    /// `ami events [--count N] [--duration S] [--filter K=V ...] [--queue-limit N]`.
     Events(EventArgs),
     /// `ami actions`.
     Actions,
@@ -45,6 +45,8 @@ pub struct EventArgs {
     pub duration: Option<Duration>,
     /// `Key=Value` filters; every one must match.
     pub filters: Vec<(String, String)>,
+    /// Most events waiting for the output before ami drops.
+    pub queue_limit: Option<usize>,
 }
 
 /// Connection flags as given (the environment fills the gaps later).
@@ -82,8 +84,18 @@ pub struct Invocation {
 }
 
 /// Flags that take a value.
-const VALUE_FLAGS: &[&str] =
-    &["--host", "--port", "--user", "--secret-file", "--ca-file", "--timeout", "--count", "--duration", "--filter"];
+const VALUE_FLAGS: &[&str] = &[
+    "--host",
+    "--port",
+    "--user",
+    "--secret-file",
+    "--ca-file",
+    "--timeout",
+    "--count",
+    "--duration",
+    "--filter",
+    "--queue-limit",
+];
 /// Flags that take none.
 const SWITCHES: &[&str] =
     &["--tls", "--md5", "--json", "--raw", "--no-wait", "--verbose", "-v", "--help", "-h", "--version", "-V"];
@@ -168,6 +180,15 @@ pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Invocation, Fai
                     return Err(Failure::usage(format!("{flag} must be at least 1")));
                 }
                 events.count = Some(n);
+                event_flags.push(flag);
+            }
+            "--queue-limit" => {
+                let n: usize =
+                    value.parse().map_err(|_| Failure::usage(format!("{flag}: {value:?} is not a number")))?;
+                if n == 0 {
+                    return Err(Failure::usage(format!("{flag} must be at least 1")));
+                }
+                events.queue_limit = Some(n);
                 event_flags.push(flag);
             }
             "--duration" => {
@@ -323,8 +344,19 @@ mod tests {
 
     #[test]
     fn event_options() {
-        let inv = p(&["events", "--filter", "Event=Hangup", "--filter=Channel=PJSIP/*", "--duration", "1.5"]).unwrap();
+        let inv = p(&[
+            "events",
+            "--filter",
+            "Event=Hangup",
+            "--filter=Channel=PJSIP/*",
+            "--duration",
+            "1.5",
+            "--queue-limit",
+            "500",
+        ])
+        .unwrap();
         let Command::Events(e) = inv.command else { panic!() };
+        assert_eq!(e.queue_limit, Some(500));
         assert_eq!(e.filters, [("Event".into(), "Hangup".into()), ("Channel".into(), "PJSIP/*".into())]);
         assert_eq!(e.duration, Some(Duration::from_millis(1500)));
     }
@@ -342,6 +374,8 @@ mod tests {
         assert!(err(&["events", "--raw"]).contains("not for ami events"));
         assert!(err(&["Ping", "--count", "2"]).contains("for ami events"));
         assert!(err(&["events", "--count", "0"]).contains("at least 1"));
+        assert!(err(&["events", "--queue-limit", "0"]).contains("at least 1"));
+        assert!(err(&["Ping", "--queue-limit", "9"]).contains("for ami events"));
         assert!(err(&["events", "extra"]).contains("takes no arguments"));
         assert!(err(&["events", "--filter", "Hangup"]).contains("Key=Value"));
     }

@@ -17,6 +17,9 @@ pub enum Code {
     Connection = 3,
     /// 4: no answer in time.
     Timeout = 4,
+    /// 5: `ami events` received matching events it did not print (dropped
+    /// because the output was too slow, or still queued when it stopped).
+    Unprinted = 5,
     /// The reader of our output went away (`ami events | head -3`): not an
     /// error, exit 0 quietly.
     OutputClosed = 0,
@@ -60,6 +63,11 @@ impl Failure {
     /// Nothing came in time (exit 4).
     pub fn timeout(message: impl Into<String>) -> Failure {
         Failure { code: Code::Timeout, message: message.into() }
+    }
+
+    /// Events were received and not printed (exit 5).
+    pub fn unprinted(message: impl Into<String>) -> Failure {
+        Failure { code: Code::Unprinted, message: message.into() }
     }
 
     /// stdout could not be written.

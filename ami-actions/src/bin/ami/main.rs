@@ -15,6 +15,7 @@
 mod args;
 mod cmd;
 mod failure;
+mod interrupt;
 mod json;
 mod output;
 mod settings;
@@ -35,6 +36,7 @@ ami: send one Asterisk Manager Interface action, or stream events.
 Usage:
   ami [options] <Action> [Key=Value ...]   send an action, print the answer
   ami [options] events [--count N] [--duration SECONDS] [--filter Key=Value ...]
+                       [--queue-limit N]
   ami actions                              list every known action
   ami help <Action>                        parameters and answers of an action
 
@@ -64,11 +66,21 @@ Sending:
   --no-wait            Originate with Async=true: do not wait for the
                        OriginateResponse (by default ami waits and reports it)
 
-Events (until interrupted, unless --count or --duration):
+Events (until SIGINT or SIGTERM, unless --count or --duration ends first):
   --count N            stop after N events (after filtering)
   --duration SECONDS   stop after this long
   --filter Key=Value   keep events whose header matches; repeatable, all must
                        match; `*` matches anything; e.g. --filter Event=Hangup
+                       (applied as events arrive: others are never queued)
+  --queue-limit N      matching events held while the output is slower than
+                       the server (default 100000; at most 16 MiB of them, or
+                       N KiB if more)
+  ami never stops reading the server (Asterisk cuts off a client that does).
+  When the queue is full, events are dropped and each gap is reported on
+  stderr where the output reaches it (\"ami: output too slow: ...\"). At the
+  end, one line on stderr gives the exact number of matching events received
+  but not printed (dropped, or still queued when the stream stopped, also
+  past --count), and the exit status is 5. A second signal kills at once.
   If the connection drops, ami says so on stderr, reconnects (with backoff)
   and goes on; ending while it is still down exits 3.
 
@@ -90,6 +102,7 @@ Exit status:
   2  usage or validation error (nothing was sent)
   3  connection, TLS or login failure (or the connection broke)
   4  timeout
+  5  events were dropped or left unprinted (`ami events`, see above)
 
 Examples:
   AMI_USER=admin AMI_SECRET=... ami Ping
