@@ -838,6 +838,20 @@ fn events_count_counts_what_stays_queued_past_it_and_exits_5() {
 }
 
 #[test]
+fn events_count_leaves_the_rest_queued_reports_it_and_exits_0() {
+    // Nothing dropped: what is still queued past `--count` is reported, and
+    // is no failure.
+    const FLOOD: u64 = 300;
+    let fake = FakeAsterisk::start().unwrap();
+    fake.fault_on_action("Login", Fault::Flood { message: flood_event(), count: FLOOD as usize });
+    let r = run_args(&mut ami(&fake), &["events", "--json", "--count", "10", "--filter", "UserEvent=Flood"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.json_lines().len(), 10, "{r:?}");
+    let last = r.stderr.lines().last().unwrap_or_default();
+    assert_eq!(unprinted_line(last), Some((FLOOD - 10, 0, FLOOD - 10)), "{r:?}");
+}
+
+#[test]
 fn events_a_reader_that_keeps_up_exits_0_without_drop_reports() {
     // 20,000 events that do not match, then five that do, spread through
     // them: the filter runs before anything is queued, so a queue of 10

@@ -17,9 +17,9 @@ pub enum Code {
     Connection = 3,
     /// 4: no answer in time.
     Timeout = 4,
-    /// 5: `ami events` received matching events it did not print (dropped
-    /// because the output was too slow, or still queued when it stopped).
-    Unprinted = 5,
+    /// 5: `ami events` dropped matching events because the output was too
+    /// slow.
+    Dropped = 5,
     /// The reader of our output went away (`ami events | head -3`): not an
     /// error, exit 0 quietly.
     OutputClosed = 0,
@@ -65,9 +65,9 @@ impl Failure {
         Failure { code: Code::Timeout, message: message.into() }
     }
 
-    /// Events were received and not printed (exit 5).
-    pub fn unprinted(message: impl Into<String>) -> Failure {
-        Failure { code: Code::Unprinted, message: message.into() }
+    /// Events were dropped (exit 5).
+    pub fn dropped(message: impl Into<String>) -> Failure {
+        Failure { code: Code::Dropped, message: message.into() }
     }
 
     /// stdout could not be written.

@@ -80,7 +80,8 @@ Events (until SIGINT or SIGTERM, unless --count or --duration ends first):
   stderr where the output reaches it (\"ami: output too slow: ...\"). At the
   end, one line on stderr gives the exact number of matching events received
   but not printed (dropped, or still queued when the stream stopped, also
-  past --count), and the exit status is 5. A second signal kills at once.
+  past --count); if any were dropped, the exit status is 5. A second signal
+  kills at once.
   If the connection drops, ami says so on stderr, reconnects (with backoff)
   and goes on; ending while it is still down exits 3.
 
@@ -102,7 +103,7 @@ Exit status:
   2  usage or validation error (nothing was sent)
   3  connection, TLS or login failure (or the connection broke)
   4  timeout
-  5  events were dropped or left unprinted (`ami events`, see above)
+  5  events were dropped (`ami events`, see above)
 
 Examples:
   AMI_USER=admin AMI_SECRET=... ami Ping
