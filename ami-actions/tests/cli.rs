@@ -941,7 +941,7 @@ fn help_describes_an_action() {
         "2  usage",
         "3  connection",
         "4  timeout",
-        "5  events were dropped or left unprinted",
+        "5  events were dropped",
     ] {
         assert!(r.stdout.contains(code), "--help documents exit code {code:?}");
     }
