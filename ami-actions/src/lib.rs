@@ -190,6 +190,7 @@ pub mod meta {
 }
 
 pub mod list;
+pub mod live;
 pub mod subscribe;
 
 #[cfg(feature = "serde")]

@@ -935,14 +935,9 @@ fn help_describes_an_action() {
     assert!(r.stdout.contains("Variable") && r.stdout.contains("may repeat"), "{r:?}");
     let r = run_args(&mut bare_ami(), &["--help"]);
     assert_eq!(r.code, 0);
-    for code in [
-        "0  success",
-        "1  the server answered",
-        "2  usage",
-        "3  connection",
-        "4  timeout",
-        "5  events were dropped",
-    ] {
+    for code in
+        ["0  success", "1  the server answered", "2  usage", "3  connection", "4  timeout", "5  events were dropped"]
+    {
         assert!(r.stdout.contains(code), "--help documents exit code {code:?}");
     }
 }

@@ -628,6 +628,13 @@ impl Service {
         self.shared().connected.load(Ordering::SeqCst)
     }
 
+    /// Whether the service was stopped ([`close`](Service::close), the last
+    /// handle dropped, a failed first connection, or the link lost with
+    /// reconnecting off).
+    pub fn is_stopped(&self) -> bool {
+        self.shared().stopping()
+    }
+
     /// Reconnects, last error, silence, actions in flight, handler panics.
     pub fn health(&self) -> ServiceHealth {
         let s = self.shared();
