@@ -24,7 +24,6 @@
 
 pub mod emit;
 mod error;
-pub mod extract;
 pub mod fixups;
 pub mod lower;
 pub mod model;

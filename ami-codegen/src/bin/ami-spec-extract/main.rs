@@ -4,27 +4,38 @@
 //! ```text
 //! ami-spec-extract [--release X] <upstream core-en_US.xml> <out.xml>
 //! ami-spec-extract --all <upstream dir> <spec dir>
+//! ami-spec-extract --names <file.xml>
 //! ```
 //!
 //! The first form extracts one file; the release named in the header comment
 //! is `--release`, or else taken from a parent directory called
 //! `asterisk-<release>`. The second form regenerates every release `spec/`
 //! holds from a directory laid out like `shared/spec-upstream`
-//! (`<dir>/asterisk-<release>/core-en_US.xml`).
+//! (`<dir>/asterisk-<release>/core-en_US.xml`). The third prints the distinct
+//! action and event names of an upstream or extracted file, one a line
+//! (`action Login`, `event Hangup`); the test `tests/spec_up_to_date.rs`
+//! compares them.
+//!
+//! The extraction itself is in [`extract`]; only this binary compiles it, not
+//! the `ami-codegen` library that `ami-actions`' build script uses.
+
+mod extract;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::{env, fs};
 
-use ami_codegen::extract::{self, ExtractError, RELEASES};
+use extract::{ExtractError, RELEASES};
 
 const USAGE: &str = "usage:
   ami-spec-extract [--release X] <upstream core-en_US.xml> <out.xml>
   ami-spec-extract --all <upstream dir> <spec dir>
+  ami-spec-extract --names <file.xml>
 
 The first form extracts one file (the release is --release, or the X of a parent
 directory named asterisk-X). The second regenerates <spec dir>/asterisk-<release>.xml
-for every release the project tracks from <upstream dir>/asterisk-<release>/core-en_US.xml.";
+for every release the project tracks from <upstream dir>/asterisk-<release>/core-en_US.xml.
+The third prints the distinct action and event names of a file, one a line.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -34,6 +45,7 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         ["--all", upstream, spec] => all(Path::new(upstream), Path::new(spec)),
+        ["--names", file] => names(Path::new(file)),
         ["--release", release, input, output] | [input, output, "--release", release] => {
             one(Path::new(input), Path::new(output), release)
         }
@@ -84,6 +96,14 @@ fn all(upstream: &Path, spec: &Path) -> Result<(), String> {
         write(path, out)?;
         summary(release, path, out)?;
     }
+    Ok(())
+}
+
+fn names(path: &Path) -> Result<(), String> {
+    let xml = fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let names = extract::manager_names(&xml).map_err(|e| describe(path, &e))?;
+    names.actions.iter().for_each(|n| println!("action {n}"));
+    names.events.iter().for_each(|n| println!("event {n}"));
     Ok(())
 }
 

@@ -80,10 +80,6 @@ pub const UPSTREAM_FILE: &str = "core-en_US.xml";
 /// The namespace bound to the `xi` prefix on the root element.
 pub const XINCLUDE_NS: &str = "http://www.w3.org/2001/XInclude";
 
-/// The command that regenerates `spec/`, run from the workspace root.
-pub const REGENERATE_COMMAND: &str =
-    "cargo run -p ami-codegen --bin ami-spec-extract -- --all ../shared/spec-upstream spec";
-
 /// File name of a release's extraction in `spec/`, e.g. `asterisk-22.10.1.xml`.
 pub fn spec_file_name(release: &str) -> String {
     format!("asterisk-{release}.xml")
@@ -152,7 +148,7 @@ impl fmt::Display for ExtractError {
             ExtractError::UnknownElement { element, parent, line } => write!(
                 f,
                 "line {line}: element <{element}> inside <{parent}> is not in the extraction's decision table \
-                 (ami-codegen/src/extract.rs): decide whether it is a fact or prose"
+                 (ami-codegen/src/bin/ami-spec-extract/extract.rs): decide whether it is a fact or prose"
             ),
             ExtractError::UnsupportedInclude { xpointer, reason } => {
                 write!(f, "unsupported xi:include {xpointer:?}: {reason}")
