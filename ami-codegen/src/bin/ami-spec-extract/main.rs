@@ -25,7 +25,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::{env, fs};
 
-use extract::{ExtractError, RELEASES};
+use ami_codegen::parse::Doc;
+use extract::RELEASES;
 
 const USAGE: &str = "usage:
   ami-spec-extract [--release X] <upstream core-en_US.xml> <out.xml>
@@ -76,8 +77,7 @@ fn release_of(input: &Path) -> Option<String> {
 }
 
 fn one(input: &Path, output: &Path, release: &str) -> Result<(), String> {
-    let xml = fs::read_to_string(input).map_err(|e| format!("cannot read {}: {e}", input.display()))?;
-    let out = extract::extract(&xml, release).map_err(|e| describe(input, &e))?;
+    let out = extract::extract(&read(input)?, release).map_err(|e| format!("{}: {e}", input.display()))?;
     write(output, &out)?;
     summary(release, output, &out)
 }
@@ -87,8 +87,7 @@ fn all(upstream: &Path, spec: &Path) -> Result<(), String> {
     let mut outputs: Vec<(&str, PathBuf, String)> = Vec::new();
     for &release in RELEASES {
         let input = extract::upstream_file(upstream, release);
-        let xml = fs::read_to_string(&input).map_err(|e| format!("cannot read {}: {e}", input.display()))?;
-        let out = extract::extract(&xml, release).map_err(|e| describe(&input, &e))?;
+        let out = extract::extract(&read(&input)?, release).map_err(|e| format!("{}: {e}", input.display()))?;
         outputs.push((release, spec.join(extract::spec_file_name(release)), out));
     }
     fs::create_dir_all(spec).map_err(|e| format!("cannot create {}: {e}", spec.display()))?;
@@ -100,11 +99,16 @@ fn all(upstream: &Path, spec: &Path) -> Result<(), String> {
 }
 
 fn names(path: &Path) -> Result<(), String> {
-    let xml = fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let names = extract::manager_names(&xml).map_err(|e| describe(path, &e))?;
+    let names = extract::manager_names(&read(path)?);
     names.actions.iter().for_each(|n| println!("action {n}"));
     names.events.iter().for_each(|n| println!("event {n}"));
     Ok(())
+}
+
+/// Reads and parses an XML file with the generator's parser.
+fn read(path: &Path) -> Result<Doc, String> {
+    let xml = fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Doc::parse(&xml, path).map_err(|e| e.to_string())
 }
 
 fn write(path: &Path, contents: &str) -> Result<(), String> {
@@ -112,7 +116,7 @@ fn write(path: &Path, contents: &str) -> Result<(), String> {
 }
 
 fn summary(release: &str, path: &Path, out: &str) -> Result<(), String> {
-    let names = extract::manager_names(out).map_err(|e| describe(path, &e))?;
+    let names = extract::manager_names(&Doc::parse(out, path).map_err(|e| e.to_string())?);
     println!(
         "{}: Asterisk {release}, {} distinct actions, {} distinct events, {} bytes",
         path.display(),
@@ -121,8 +125,4 @@ fn summary(release: &str, path: &Path, out: &str) -> Result<(), String> {
         out.len()
     );
     Ok(())
-}
-
-fn describe(path: &Path, error: &ExtractError) -> String {
-    format!("{}: {error}", path.display())
 }
