@@ -5,7 +5,8 @@
 //! The pipeline, one module per step:
 //!
 //! 1. [`parse`]: quick-xml into a small arena tree;
-//! 2. [`resolve::xinclude`]: same-document `xi:include` elements;
+//! 2. [`resolve::xinclude`]: same-document `xi:include` elements, their
+//!    paths read by [`xpointer`];
 //! 3. [`lower`]: the tree into the [`model`], one file at a time;
 //! 4. [`resolve::snapshots`]: `channel_snapshot` / `bridge_snapshot` macros;
 //! 5. [`resolve::merge`]: duplicates within a file, then the union of releases;
@@ -23,7 +24,6 @@
 
 pub mod emit;
 mod error;
-pub mod extract;
 pub mod fixups;
 pub mod lower;
 pub mod model;
@@ -31,6 +31,7 @@ pub mod names;
 pub mod parse;
 pub mod prose;
 pub mod resolve;
+pub mod xpointer;
 
 use std::path::{Path, PathBuf};
 

@@ -1,21 +1,31 @@
 //! `spec/` must be exactly what `ami-spec-extract` makes of the upstream
 //! documentation in `../shared/spec-upstream`, keep every action and event name
-//! of it, and hold no prose.
+//! of it, and hold no prose. The extractor is not part of the library: the
+//! tests run the built binary, into the target's temporary directory.
 //!
 //! Tests that need the upstream files skip with a printed reason when they are
 //! missing, and fail when `CI=true`. The tests of the committed files need
 //! nothing outside the repository.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
-use ami_codegen::extract::{self, manager_names, RELEASES};
+use ami_codegen::parse::Doc;
+use ami_codegen::{read_release, Input, Options};
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
-/// Distinct actions and events per release, as `shared/spec-upstream/README.md`
-/// gives them (events include the ten defined only inside `<responses>`).
+/// The command that regenerates `spec/`, run from the workspace root;
+/// `spec/README.md` gives it.
+const REGENERATE_COMMAND: &str =
+    "cargo run -p ami-codegen --bin ami-spec-extract -- --all ../shared/spec-upstream spec";
+
+/// The releases in `spec/` (the tool's `RELEASES`), with their distinct
+/// actions and events as `shared/spec-upstream/README.md` gives them (events
+/// include the ten defined only inside `<responses>`).
 const EXPECTED_COUNTS: &[(&str, usize, usize)] =
     &[("20.20.1", 169, 185), ("21.12.3", 152, 180), ("22.10.1", 154, 181), ("23.4.1", 154, 181)];
 
@@ -64,20 +74,66 @@ const PROSE_ELEMENTS: &[&str] = &[
     "xi:fallback",
 ];
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the crate sits in the workspace").to_path_buf()
+fn releases() -> impl Iterator<Item = &'static str> {
+    EXPECTED_COUNTS.iter().map(|c| c.0)
 }
 
 fn spec_dir() -> PathBuf {
-    workspace().join("spec")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec")
+}
+
+fn spec_file_name(release: &str) -> String {
+    format!("asterisk-{release}.xml")
+}
+
+fn upstream_file(upstream: &Path, release: &str) -> PathBuf {
+    upstream.join(format!("asterisk-{release}")).join("core-en_US.xml")
+}
+
+/// Runs `ami-spec-extract`; its standard output, or a panic with its error.
+fn run_tool(args: &[&OsStr]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_ami-spec-extract")).args(args).output().expect("ami-spec-extract runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "ami-spec-extract {args:?} failed: {stderr}");
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+/// `ami-spec-extract --all` from `upstream` into a fresh directory `name`.
+fn extract_all(upstream: &Path, name: &str) -> PathBuf {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = fs::remove_dir_all(&out);
+    run_tool(&["--all".as_ref(), upstream.as_os_str(), out.as_os_str()]);
+    out
+}
+
+/// The `.xml` files of a directory: name to contents.
+fn xml_files(dir: &Path) -> BTreeMap<String, String> {
+    let entries = fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
+    entries
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".xml"))
+        .map(|name| (name.clone(), read(&dir.join(name))))
+        .collect()
+}
+
+/// Distinct action and event names of a file, by `ami-spec-extract --names`.
+fn names(file: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
+    let (mut actions, mut events) = (BTreeSet::new(), BTreeSet::new());
+    for line in run_tool(&["--names".as_ref(), file.as_os_str()]).lines() {
+        match line.split_once(' ') {
+            Some(("action", name)) => actions.insert(name.to_owned()),
+            Some(("event", name)) => events.insert(name.to_owned()),
+            _ => panic!("unexpected --names line {line:?}"),
+        };
+    }
+    (actions, events)
 }
 
 /// `../shared/spec-upstream`, or `None` (with a printed reason) when it is
 /// missing outside CI.
 fn upstream_dir() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/spec-upstream");
-    let missing: Vec<PathBuf> =
-        RELEASES.iter().map(|r| extract::upstream_file(&dir, r)).filter(|p| !p.is_file()).collect();
+    let missing: Vec<PathBuf> = releases().map(|r| upstream_file(&dir, r)).filter(|p| !p.is_file()).collect();
     if missing.is_empty() {
         return Some(dir);
     }
@@ -94,25 +150,30 @@ fn read(path: &Path) -> String {
         panic!(
             "cannot read {}: {e}\nregenerate spec/ from the workspace root with:\n  {}",
             path.display(),
-            extract::REGENERATE_COMMAND
+            REGENERATE_COMMAND
         )
     })
 }
 
 fn committed(release: &str) -> String {
-    read(&spec_dir().join(extract::spec_file_name(release)))
+    read(&spec_dir().join(spec_file_name(release)))
 }
 
 #[test]
 fn spec_is_up_to_date() {
     let Some(upstream) = upstream_dir() else { return };
-    for release in RELEASES {
-        let input = read(&extract::upstream_file(&upstream, release));
-        let fresh = extract::extract(&input, release).unwrap_or_else(|e| panic!("extracting {release}: {e}"));
-        assert_eq!(fresh, extract::extract(&input, release).unwrap(), "{release}: extraction is not deterministic");
-        let file = extract::spec_file_name(release);
-        let current = committed(release);
-        if fresh != current {
+    let fresh = xml_files(&extract_all(&upstream, "spec-up-to-date"));
+    let again = xml_files(&extract_all(&upstream, "spec-deterministic"));
+    let tracked: BTreeSet<String> = releases().map(spec_file_name).collect();
+    assert_eq!(
+        fresh.keys().cloned().collect::<BTreeSet<_>>(),
+        tracked,
+        "the tool's RELEASES and EXPECTED_COUNTS differ"
+    );
+    for (file, fresh) in &fresh {
+        assert!(again.get(file) == Some(fresh), "{file}: extraction is not deterministic");
+        let current = read(&spec_dir().join(file));
+        if *fresh != current {
             let (line, want, have) = fresh
                 .lines()
                 .zip(current.lines())
@@ -122,8 +183,7 @@ fn spec_is_up_to_date() {
                 .unwrap_or((fresh.lines().count().min(current.lines().count()) + 1, "", ""));
             panic!(
                 "spec/{file} is out of date (first difference at line {line}:\n  extraction: {want}\n  spec/:      \
-                 {have})\nregenerate spec/ from the workspace root with:\n  {}",
-                extract::REGENERATE_COMMAND
+                 {have})\nregenerate spec/ from the workspace root with:\n  {REGENERATE_COMMAND}"
             );
         }
     }
@@ -132,45 +192,40 @@ fn spec_is_up_to_date() {
 #[test]
 fn extraction_keeps_every_upstream_name() {
     let Some(upstream) = upstream_dir() else { return };
+    let extracted = extract_all(&upstream, "spec-names");
     for &(release, actions, events) in EXPECTED_COUNTS {
-        let input = read(&extract::upstream_file(&upstream, release));
-        let want = manager_names(&input).unwrap();
-        assert_eq!((want.actions.len(), want.events.len()), (actions, events), "upstream {release} counts");
-        let have = manager_names(&extract::extract(&input, release).unwrap()).unwrap();
+        let want = names(&upstream_file(&upstream, release));
+        assert_eq!((want.0.len(), want.1.len()), (actions, events), "upstream {release} counts");
+        let have = names(&extracted.join(spec_file_name(release)));
         assert_eq!(have, want, "{release}: the extraction's action and event names differ from upstream");
     }
 }
 
 #[test]
 fn committed_spec_has_the_expected_names() {
-    assert_eq!(EXPECTED_COUNTS.iter().map(|c| c.0).collect::<Vec<_>>(), RELEASES);
     for &(release, actions, events) in EXPECTED_COUNTS {
-        let names = manager_names(&committed(release)).unwrap();
-        assert_eq!((names.actions.len(), names.events.len()), (actions, events), "spec/ {release}");
+        let (have_actions, have_events) = names(&spec_dir().join(spec_file_name(release)));
+        assert_eq!((have_actions.len(), have_events.len()), (actions, events), "spec/ {release}");
         for name in ["Login", "Originate", "Hangup", "Command", "QueueStatus", "BridgeInfo"] {
-            assert!(names.actions.contains(name), "{release}: action {name} missing");
+            assert!(have_actions.contains(name), "{release}: action {name} missing");
         }
         // Events defined only inside an action's <responses>.
         for name in ["Hangup", "OriginateResponse", "BridgeInfoChannel", "BridgeInfoComplete", "EndpointListComplete"] {
-            assert!(names.events.contains(name), "{release}: event {name} missing");
+            assert!(have_events.contains(name), "{release}: event {name} missing");
         }
     }
 }
 
 #[test]
 fn spec_holds_only_the_tracked_releases() {
-    let want: BTreeSet<String> = RELEASES.iter().map(|r| extract::spec_file_name(r)).collect();
-    let have: BTreeSet<String> = fs::read_dir(spec_dir())
-        .expect("spec/ exists")
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".xml"))
-        .collect();
-    assert_eq!(have, want, "spec/ holds XML files for other releases than extract::RELEASES");
+    let want: BTreeSet<String> = releases().map(spec_file_name).collect();
+    let have: BTreeSet<String> = xml_files(&spec_dir()).into_keys().collect();
+    assert_eq!(have, want, "spec/ holds XML files for other releases than EXPECTED_COUNTS");
 }
 
 #[test]
 fn committed_spec_has_no_prose() {
-    for release in RELEASES {
+    for release in releases() {
         let xml = committed(release);
         // What the repository hook looks for, with no length threshold.
         for tag in ["<para>", "<para ", "<synopsis", "<description"] {
@@ -224,7 +279,7 @@ fn committed_spec_has_no_prose() {
 
 #[test]
 fn committed_spec_is_pretty_printed() {
-    for release in RELEASES {
+    for release in releases() {
         let xml = committed(release);
         assert!(xml.ends_with("</docs>\n"), "{release}: ends with the root and one newline");
         assert!(xml.contains("<docs xmlns:xi=\"http://www.w3.org/2001/XInclude\">"), "{release}: xi namespace");
@@ -240,99 +295,37 @@ fn committed_spec_is_pretty_printed() {
     }
 }
 
-/// A minimal element tree for evaluating xpointers.
-struct Node {
-    element: String,
-    name: Option<String>,
-    children: Vec<Node>,
-}
-
-fn tree(xml: &str) -> Node {
-    let mut reader = Reader::from_str(xml);
-    let mut stack = vec![Node { element: String::new(), name: None, children: Vec::new() }];
-    loop {
-        match reader.read_event().unwrap() {
-            Event::Start(e) => stack.push(node(&e)),
-            Event::Empty(e) => stack.last_mut().unwrap().children.push(node(&e)),
-            Event::End(_) => {
-                let done = stack.pop().unwrap();
-                stack.last_mut().unwrap().children.push(done);
-            }
-            Event::Eof => return stack.pop().unwrap(),
-            _ => {}
-        }
-    }
-}
-
-fn node(e: &quick_xml::events::BytesStart<'_>) -> Node {
-    Node {
-        element: String::from_utf8(e.name().as_ref().to_vec()).unwrap(),
-        name: e.try_get_attribute("name").unwrap().map(|a| a.unescape_value().unwrap().into_owned()),
-        children: Vec::new(),
-    }
-}
-
-/// Evaluates the xpointer forms Asterisk uses: `/docs/a[@name='x']/b/c`,
-/// `[contains(@name, 'x')]`, and the relative `docs/...`.
-fn resolve<'t>(document: &'t Node, xpointer: &str) -> Vec<&'t Node> {
-    let path = xpointer.strip_prefix("xpointer(").and_then(|p| p.strip_suffix(')')).expect("xpointer(...)");
-    let mut current = vec![document];
-    for step in path.trim_start_matches('/').split('/') {
-        let (element, predicate) = step.split_once('[').map_or((step, ""), |(e, p)| (e, p.trim_end_matches(']')));
-        let quoted = |p: &str| p.split('\'').nth(1).map(str::to_owned);
-        let matches = |n: &Node| {
-            n.element == element
-                && match predicate {
-                    "" => true,
-                    p if p.starts_with("@name=") => n.name == quoted(p),
-                    p if p.starts_with("contains(@name,") => {
-                        n.name.as_deref().is_some_and(|name| name.contains(quoted(p).unwrap().as_str()))
-                    }
-                    p => panic!("unsupported predicate {p:?} in {xpointer}"),
-                }
-        };
-        current = current.iter().flat_map(|n| n.children.iter()).filter(|n| matches(n)).collect();
-    }
-    current
-}
-
+/// Every include in `spec/` resolves with the generator's own resolver, and
+/// none points at prose.
 #[test]
 fn committed_spec_includes_resolve() {
-    for release in RELEASES {
-        let xml = committed(release);
-        let document = tree(&xml);
-        let mut reader = Reader::from_str(&xml);
-        let mut includes = 0;
-        loop {
-            match reader.read_event().unwrap() {
-                Event::Empty(e) | Event::Start(e) if e.name().as_ref() == b"xi:include" => {
-                    includes += 1;
-                    let xpointer = e.try_get_attribute("xpointer").unwrap().expect("xpointer");
-                    let xpointer = xpointer.unescape_value().unwrap();
-                    let prose = xpointer.contains("/para[")
-                        || xpointer.ends_with("/para)")
-                        || xpointer.ends_with("node())")
-                        || xpointer.ends_with("text())")
-                        || xpointer.contains("/docs/info[");
-                    assert!(!prose, "{release}: include of prose kept: {xpointer}");
-                    assert!(
-                        !resolve(&document, &xpointer).is_empty(),
-                        "{release}: xi:include {xpointer} does not resolve inside spec/"
-                    );
-                }
-                Event::Eof => break,
-                _ => {}
-            }
+    for release in releases() {
+        let path = spec_dir().join(spec_file_name(release));
+        let doc = Doc::parse(&committed(release), &path).unwrap();
+        for id in (0..doc.nodes.len()).filter(|&id| doc.is(id, "xi:include")) {
+            let xpointer = doc.attr(id, "xpointer").expect("xpointer");
+            let prose = xpointer.contains("/para[")
+                || xpointer.ends_with("/para)")
+                || xpointer.ends_with("node())")
+                || xpointer.ends_with("text())")
+                || xpointer.contains("/docs/info[");
+            assert!(!prose, "{release}: include of prose kept: {xpointer}");
         }
+        let (_, report) = read_release(&Input::file(&path), &Options::default()).unwrap();
+        assert!(
+            report.dropped.is_empty(),
+            "{release}: xi:include that do not resolve inside spec/: {:?}",
+            report.dropped
+        );
         // Nearly every action includes Login's ActionID.
-        assert!(includes > 300, "{release}: only {includes} includes");
+        assert!(report.resolved > 300, "{release}: only {} includes", report.resolved);
     }
 }
 
 #[test]
 fn readme_gives_provenance_for_every_release() {
     let readme = read(&spec_dir().join("README.md"));
-    assert!(readme.contains(extract::REGENERATE_COMMAND), "spec/README.md must give the regeneration command");
+    assert!(readme.contains(REGENERATE_COMMAND), "spec/README.md must give the regeneration command");
     for &(release, actions, events) in EXPECTED_COUNTS {
         let row = readme
             .lines()

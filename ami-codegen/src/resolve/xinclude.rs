@@ -1,12 +1,6 @@
 //! Resolves the same-document `<xi:include xpointer="xpointer(...)"/>`
-//! elements inside `manager` and `managerEvent` definitions.
-//!
-//! The forms that occur in Asterisk's files are paths of element steps from
-//! the document (`/docs/manager[@name='Login']/syntax/parameter[@name='ActionID']`),
-//! with predicates `[@attr='value']`, `[N]` and `[contains(@attr, 'text')]`,
-//! ending in an element, `node()` or `text()`. One path in the wild is
-//! relative (`docs/managerEvent[...]`); an XPointer is evaluated with the
-//! document as its context, so it resolves the same way.
+//! elements inside `manager` and `managerEvent` definitions; the paths are
+//! read and evaluated by [`crate::xpointer`].
 //!
 //! The selected nodes replace the include in place. They are shared, not
 //! copied, so an include inside an included subtree is resolved once for
@@ -15,7 +9,8 @@
 
 use std::collections::HashSet;
 
-use crate::parse::{Doc, Node, NodeId};
+use crate::parse::{Doc, NodeId};
+use crate::xpointer;
 
 /// What could not be resolved (each one is dropped from the tree).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -24,33 +19,6 @@ pub struct IncludeReport {
     pub resolved: usize,
     /// `(xpointer, reason)` for includes that were dropped.
     pub dropped: Vec<(String, String)>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Test {
-    Name(String),
-    AnyNode,
-    Text,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Pred {
-    AttrEq(String, String),
-    Position(usize),
-    AttrContains(String, String),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Step {
-    test: Test,
-    preds: Vec<Pred>,
-}
-
-enum Eval {
-    Found(Vec<NodeId>),
-    /// The path crosses an include not resolved yet.
-    Wait,
-    Fail(String),
 }
 
 /// Resolves every include reachable from `roots`.
@@ -65,16 +33,16 @@ pub fn resolve(doc: &mut Doc, roots: &[NodeId]) -> IncludeReport {
         for &(parent, inc) in &pending {
             let xp = doc.attr(inc, "xpointer").unwrap_or("").to_string();
             let outcome = if doc.attr(inc, "href").is_some_and(|h| !h.is_empty()) {
-                Eval::Fail("includes of other documents are not supported".into())
+                Err("includes of other documents are not supported".to_string())
             } else {
-                match parse_xpointer(&xp) {
-                    Ok(steps) => eval(doc, &steps),
-                    Err(e) => Eval::Fail(e),
-                }
+                xpointer::parse(&xp).map(|steps| {
+                    xpointer::select(doc, &steps, |ctx| doc.children(ctx).iter().any(|&c| is_include(doc, c)))
+                })
             };
             match outcome {
-                Eval::Wait => continue,
-                Eval::Found(targets) => {
+                // The path crosses an include not resolved yet.
+                Ok(None) => continue,
+                Ok(Some(targets)) => {
                     // Never splice a node into its own subtree.
                     let (ok, cyclic): (Vec<_>, Vec<_>) = targets.into_iter().partition(|&t| !reaches(doc, t, parent));
                     if !cyclic.is_empty() {
@@ -87,7 +55,7 @@ pub fn resolve(doc: &mut Doc, roots: &[NodeId]) -> IncludeReport {
                     }
                     splice(doc, parent, inc, &ok);
                 }
-                Eval::Fail(reason) => {
+                Err(reason) => {
                     report.dropped.push((xp, reason));
                     splice(doc, parent, inc, &[]);
                 }
@@ -149,157 +117,6 @@ fn splice(doc: &mut Doc, parent: NodeId, inc: NodeId, targets: &[NodeId]) {
     }
 }
 
-fn eval(doc: &Doc, steps: &[Step]) -> Eval {
-    // Node 0 is the document node, parent of the root element.
-    let mut set = vec![0usize];
-    for step in steps {
-        let mut next = Vec::new();
-        for &ctx in &set {
-            if doc.children(ctx).iter().any(|&c| is_include(doc, c)) {
-                return Eval::Wait;
-            }
-            let matched: Vec<NodeId> = doc
-                .children(ctx)
-                .iter()
-                .copied()
-                .filter(|&c| match (&step.test, &doc.nodes[c]) {
-                    (Test::AnyNode, _) => true,
-                    (Test::Text, Node::Text(_)) => true,
-                    (Test::Name(n), Node::Element { name, .. }) => name == n,
-                    _ => false,
-                })
-                .collect();
-            let mut current = matched;
-            for pred in &step.preds {
-                current = match pred {
-                    Pred::Position(p) => current.get(p - 1).copied().into_iter().collect(),
-                    Pred::AttrEq(k, v) => current.into_iter().filter(|&c| doc.attr(c, k) == Some(v.as_str())).collect(),
-                    Pred::AttrContains(k, v) => current
-                        .into_iter()
-                        .filter(|&c| doc.attr(c, k).is_some_and(|a| a.contains(v.as_str())))
-                        .collect(),
-                };
-            }
-            for c in current {
-                if !next.contains(&c) {
-                    next.push(c);
-                }
-            }
-        }
-        set = next;
-        if set.is_empty() {
-            return Eval::Fail("matches nothing".into());
-        }
-    }
-    Eval::Found(set)
-}
-
-/// Parses `xpointer(PATH)` into steps.
-fn parse_xpointer(xp: &str) -> Result<Vec<Step>, String> {
-    let inner = xp
-        .trim()
-        .strip_prefix("xpointer(")
-        .and_then(|s| s.strip_suffix(')'))
-        .ok_or_else(|| format!("unsupported xpointer form {xp:?}"))?;
-    let path = inner.trim().trim_start_matches('/');
-    let mut steps = Vec::new();
-    for raw in split_steps(path) {
-        steps.push(parse_step(&raw).ok_or_else(|| format!("unsupported step {raw:?} in {xp:?}"))?);
-    }
-    if steps.is_empty() {
-        return Err(format!("empty path in {xp:?}"));
-    }
-    Ok(steps)
-}
-
-/// Splits on `/` outside brackets and quotes.
-fn split_steps(path: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let (mut depth, mut quote) = (0i32, None::<char>);
-    for ch in path.chars() {
-        match (quote, ch) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '\'' | '"') => quote = Some(ch),
-            (None, '[' | '(') => depth += 1,
-            (None, ']' | ')') => depth -= 1,
-            (None, '/') if depth == 0 => {
-                out.push(std::mem::take(&mut cur));
-                continue;
-            }
-            _ => {}
-        }
-        cur.push(ch);
-    }
-    out.push(cur);
-    out.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
-}
-
-fn parse_step(raw: &str) -> Option<Step> {
-    let (head, mut rest) = match raw.find('[') {
-        Some(i) => (&raw[..i], &raw[i..]),
-        None => (raw, ""),
-    };
-    let test = match head.trim() {
-        "node()" => Test::AnyNode,
-        "text()" => Test::Text,
-        n if !n.is_empty() && n.chars().all(|c| c.is_alphanumeric() || "-_:.".contains(c)) => Test::Name(n.to_string()),
-        _ => return None,
-    };
-    let mut preds = Vec::new();
-    while !rest.is_empty() {
-        let end = matching_bracket(rest)?;
-        preds.push(parse_pred(rest[1..end].trim())?);
-        rest = rest[end + 1..].trim_start();
-    }
-    Some(Step { test, preds })
-}
-
-fn matching_bracket(s: &str) -> Option<usize> {
-    let (mut depth, mut quote) = (0i32, None::<char>);
-    for (i, ch) in s.char_indices() {
-        match (quote, ch) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '\'' | '"') => quote = Some(ch),
-            (None, '[') => depth += 1,
-            (None, ']') => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
-fn unquote(s: &str) -> Option<String> {
-    let s = s.trim();
-    let q = s.chars().next()?;
-    if (q == '\'' || q == '"') && s.len() >= 2 && s.ends_with(q) {
-        Some(s[1..s.len() - 1].to_string())
-    } else {
-        None
-    }
-}
-
-fn parse_pred(p: &str) -> Option<Pred> {
-    if let Ok(n) = p.parse::<usize>() {
-        return (n > 0).then_some(Pred::Position(n));
-    }
-    if let Some(args) = p.strip_prefix("contains(").and_then(|s| s.strip_suffix(')')) {
-        let (a, v) = args.split_once(',')?;
-        let attr = a.trim().strip_prefix('@')?.to_string();
-        return Some(Pred::AttrContains(attr, unquote(v)?));
-    }
-    let (a, v) = p.split_once('=')?;
-    let attr = a.trim().strip_prefix('@')?.to_string();
-    Some(Pred::AttrEq(attr, unquote(v)?))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -340,14 +157,5 @@ mod tests {
         assert_eq!(names(&doc, a_syntax), ["Username", "Report1", "Report1"]);
         let bad_syntax = doc.element(m[2], "syntax").unwrap();
         assert!(doc.children(bad_syntax).is_empty());
-    }
-
-    #[test]
-    fn step_parsing() {
-        let s = parse_xpointer("xpointer(/docs/manager[@name='A/B']/syntax/parameter[2])").unwrap();
-        assert_eq!(s.len(), 4);
-        assert_eq!(s[1].preds, [Pred::AttrEq("name".into(), "A/B".into())]);
-        assert_eq!(s[3].preds, [Pred::Position(2)]);
-        assert!(parse_xpointer("element(/1/2)").is_err());
     }
 }
