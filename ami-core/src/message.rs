@@ -57,11 +57,13 @@ impl<'a> Header<'a> {
     }
 
     /// The key as sent. For a line with no colon, the whole line.
+    #[inline]
     pub fn name(&self) -> &'a [u8] {
         self.name
     }
 
     /// The value as sent, or `None` for a line that has no colon.
+    #[inline]
     pub fn value(&self) -> Option<&'a [u8]> {
         self.value
     }
@@ -82,6 +84,7 @@ impl<'a> Header<'a> {
     }
 
     /// Compares the key with `name`, ignoring ASCII case.
+    #[inline]
     pub fn is(&self, name: &str) -> bool {
         self.value.is_some() && self.name.eq_ignore_ascii_case(name.as_bytes())
     }
@@ -255,6 +258,7 @@ impl Message {
         Message::from_frame(bytes)
     }
 
+    #[inline]
     fn header_at(&self, line: &Line) -> Header<'_> {
         let (s, e) = (line.start, line.end);
         if line.colon == NO_COLON {
@@ -266,6 +270,7 @@ impl Message {
     }
 
     /// Every line in order, repeated keys and colon-less lines included.
+    #[inline]
     pub fn headers(&self) -> impl ExactSizeIterator<Item = Header<'_>> + DoubleEndedIterator + '_ {
         self.lines.iter().map(move |l| self.header_at(l))
     }
@@ -281,6 +286,7 @@ impl Message {
     }
 
     /// The first value of `name` (ASCII case-insensitive), as raw bytes.
+    #[inline]
     pub fn get(&self, name: &str) -> Option<&[u8]> {
         self.headers().find(|h| h.is(name)).and_then(|h| h.value)
     }

@@ -32,55 +32,110 @@ const SNAPSHOT: [&str; 13] = [
     "Linkedid",
 ];
 
+/// The index in [`SNAPSHOT`] of a field name (ASCII case-insensitive),
+/// picked by length first: at most three names share one.
+fn snapshot_field(name: &[u8]) -> Option<usize> {
+    let candidates: &[usize] = match name.len() {
+        5 => &[9],
+        7 => &[0, 8],
+        8 => &[10, 11, 12],
+        11 => &[3, 7],
+        12 => &[1, 4],
+        16 => &[2, 5],
+        17 => &[6],
+        _ => return None,
+    };
+    candidates.iter().copied().find(|&i| SNAPSHOT[i].as_bytes().eq_ignore_ascii_case(name))
+}
+
 /// A channel snapshot read from one message.
 #[derive(Default)]
 struct Snap<'m> {
-    f: [Option<&'m str>; 13],
+    f: [Option<&'m [u8]>; 13],
 }
 
 impl<'m> Snap<'m> {
+    /// One pass over the headers. Asterisk writes the snapshot fields in
+    /// the order of [`SNAPSHOT`]: each header is first compared with the
+    /// field expected next, and looked up only when it is not that one.
     fn read(m: &'m Message, prefix: &str) -> Snap<'m> {
-        let mut s = Snap::default();
+        let (mut s, mut next) = (Snap::default(), 0);
+        let prefix = prefix.as_bytes();
         for h in m.headers() {
-            let (Ok(name), Some(value)) = (std::str::from_utf8(h.name()), h.value()) else { continue };
+            let (name, Some(value)) = (h.name(), h.value()) else { continue };
             if name.len() < prefix.len() || !name[..prefix.len()].eq_ignore_ascii_case(prefix) {
                 continue;
             }
             let rest = &name[prefix.len()..];
-            if let Some(i) = SNAPSHOT.iter().position(|f| f.eq_ignore_ascii_case(rest)) {
-                if s.f[i].is_none() {
-                    s.f[i] = std::str::from_utf8(value).ok();
-                }
+            let i = match SNAPSHOT.get(next) {
+                Some(f) if f.as_bytes().eq_ignore_ascii_case(rest) => next,
+                _ => match snapshot_field(rest) {
+                    Some(i) => i,
+                    None => continue,
+                },
+            };
+            if s.f[i].is_none() {
+                s.f[i] = Some(value);
             }
+            next = i + 1;
         }
         s
     }
 
     fn get(&self, i: usize) -> Option<&'m str> {
-        self.f[i]
+        self.f[i].and_then(|v| std::str::from_utf8(v).ok())
     }
     fn channel(&self) -> Option<&'m str> {
-        self.f[0]
+        self.get(0)
     }
     fn uniqueid(&self) -> Option<&'m str> {
-        self.f[11].filter(|u| !u.is_empty())
+        self.get(11).filter(|u| !u.is_empty())
     }
     fn linkedid(&self) -> Option<&'m str> {
-        self.f[12].filter(|u| !u.is_empty())
+        self.get(12).filter(|u| !u.is_empty())
     }
     fn party(&self, num: usize) -> Party {
-        Party { num: known(self.f[num]), name: known(self.f[num + 1]) }
+        Party { num: known(self.get(num)), name: known(self.get(num + 1)) }
+    }
+
+    /// Whether the party at `num` differs from `p` (without allocating),
+    /// and says something (an all-placeholder party never replaces one).
+    fn party_differs(&self, num: usize, p: &Party) -> bool {
+        let (n, m) = (known_str(self.get(num)), known_str(self.get(num + 1)));
+        (n.is_some() || m.is_some()) && (n != p.num.as_deref() || m != p.name.as_deref())
     }
 }
 
 /// A value, unless empty or a placeholder.
+fn known_str(v: Option<&str>) -> Option<&str> {
+    v.filter(|v| !v.is_empty() && !matches!(*v, "<unknown>" | "<null>" | "(null)"))
+}
+
+/// [`known_str`], owned.
 fn known(v: Option<&str>) -> Option<String> {
-    v.filter(|v| !v.is_empty() && !matches!(*v, "<unknown>" | "<null>" | "(null)")).map(str::to_owned)
+    known_str(v).map(str::to_owned)
 }
 
 /// The first value of `name` (ASCII case-insensitive).
 fn field<'m>(m: &'m Message, name: &str) -> Option<&'m str> {
     m.get(name).and_then(|v| std::str::from_utf8(v).ok())
+}
+
+/// The wall clock, read once per event and only if the event needs it.
+#[derive(Default)]
+struct Now(std::cell::Cell<Option<SystemTime>>);
+
+impl Now {
+    fn get(&self) -> SystemTime {
+        match self.0.get() {
+            Some(t) => t,
+            None => {
+                let t = SystemTime::now();
+                self.0.set(Some(t));
+                t
+            }
+        }
+    }
 }
 
 /// The live state itself.
@@ -126,8 +181,10 @@ impl State {
 
     /// Applies one event. Events the state does not use are ignored.
     pub(crate) fn apply(&mut self, event: &Event) {
-        let now = SystemTime::now();
-        self.expire(Instant::now());
+        let now = &Now::default();
+        if !self.ended.is_empty() {
+            self.expire(Instant::now());
+        }
         let m = event.message();
         match event {
             Event::Newchannel(_) => {
@@ -142,9 +199,10 @@ impl State {
             }
             Event::NewExten(_) => {
                 let s = Snap::read(m, "");
-                let app = field(m, "Application").map(str::to_owned);
+                let app = field(m, "Application");
                 if let Some(c) = self.upsert(&s, now) {
-                    if c.application != app {
+                    if c.application.as_deref() != app {
+                        let app = app.map(str::to_owned);
                         self.update(&s, |c| c.application = app);
                     }
                 }
@@ -259,7 +317,7 @@ impl State {
                     channel: s.channel().unwrap_or_default().to_owned(),
                     position,
                     caller: s.party(3),
-                    joined: now,
+                    joined: now.get(),
                 };
                 let queue = self.queue_mut(q);
                 queue.callers.retain(|c| c.uniqueid != u);
@@ -326,7 +384,7 @@ impl State {
                     channel: ch.to_owned(),
                     position,
                     caller: Party { num: known(field(m, "CallerIDNum")), name: known(field(m, "CallerIDName")) },
-                    joined: now,
+                    joined: now.get(),
                 };
                 let queue = self.queue_mut(q);
                 queue.callers.retain(|c| c.uniqueid != u);
@@ -399,11 +457,8 @@ impl State {
     }
 
     /// Creates or updates the channel of snapshot `s`; returns it.
-    fn upsert(&mut self, s: &Snap<'_>, now: SystemTime) -> Option<Arc<Channel>> {
+    fn upsert(&mut self, s: &Snap<'_>, now: &Now) -> Option<Arc<Channel>> {
         let u = s.uniqueid()?;
-        if self.gone.contains(u) {
-            return None;
-        }
         let state = s.get(1).and_then(|v| v.parse().ok());
         let channels = mutate(&mut self.snap.channels);
         if let Some(existing) = channels.get_mut(u) {
@@ -412,7 +467,8 @@ impl State {
             let mut set = |slot: &mut String, v: Option<&str>| {
                 if let Some(v) = v {
                     if slot != v {
-                        *slot = v.to_owned();
+                        slot.clear();
+                        slot.push_str(v);
                         changed = true;
                     }
                 }
@@ -428,24 +484,22 @@ impl State {
                     changed = true;
                 }
             }
-            let caller = s.party(3);
-            if caller != Party::default() && c.caller != caller {
-                c.caller = caller;
+            if s.party_differs(3, &c.caller) {
+                c.caller = s.party(3);
                 changed = true;
             }
-            let connected = s.party(5);
-            if connected != Party::default() && c.connected != connected {
-                c.connected = connected;
+            if s.party_differs(5, &c.connected) {
+                c.connected = s.party(5);
                 changed = true;
             }
-            let account = known(s.get(7));
-            if account.is_some() && c.account_code != account {
-                c.account_code = account;
+            let account = known_str(s.get(7));
+            if account.is_some() && c.account_code.as_deref() != account {
+                c.account_code = account.map(str::to_owned);
                 changed = true;
             }
             let answered_now = c.state == 6 && c.answered.is_none();
             if answered_now {
-                c.answered = Some(now);
+                c.answered = Some(now.get());
             }
             let c = existing.clone();
             if changed {
@@ -455,6 +509,9 @@ impl State {
                 self.call_answered(&c.linkedid, now);
             }
             return Some(c);
+        }
+        if self.gone.contains(u) {
+            return None;
         }
         let linkedid = s.linkedid().unwrap_or(u).to_owned();
         let c = Arc::new(Channel {
@@ -474,8 +531,8 @@ impl State {
             on_hold: false,
             music_on_hold: None,
             variables: BTreeMap::new(),
-            created: now,
-            answered: (state == Some(6)).then_some(now),
+            created: now.get(),
+            answered: (state == Some(6)).then(|| now.get()),
         });
         channels.insert(u.to_owned(), c.clone());
         self.change(|| Change::ChannelCreated(c.clone()));
@@ -493,7 +550,7 @@ impl State {
         }
     }
 
-    fn join_call(&mut self, c: &Arc<Channel>, now: SystemTime) {
+    fn join_call(&mut self, c: &Arc<Channel>, now: &Now) {
         let calls = mutate(&mut self.snap.calls);
         match calls.get_mut(&c.linkedid) {
             Some(call) => {
@@ -513,7 +570,7 @@ impl State {
                     callee: None,
                     dial_string: None,
                     dial_status: None,
-                    started: now,
+                    started: now.get(),
                     answered: c.answered,
                     ended: None,
                     cause: None,
@@ -525,24 +582,17 @@ impl State {
         }
     }
 
-    fn call_answered(&mut self, linkedid: &str, now: SystemTime) {
+    fn call_answered(&mut self, linkedid: &str, now: &Now) {
         if let Some(call) = mutate(&mut self.snap.calls).get_mut(linkedid) {
             if call.answered.is_none() {
-                Arc::make_mut(call).answered = Some(now);
+                Arc::make_mut(call).answered = Some(now.get());
                 let call = call.clone();
                 self.change(|| Change::CallUpdated(call));
             }
         }
     }
 
-    fn hang_up(
-        &mut self,
-        u: &str,
-        linkedid: Option<&str>,
-        cause: Option<u16>,
-        cause_txt: Option<String>,
-        now: SystemTime,
-    ) {
+    fn hang_up(&mut self, u: &str, linkedid: Option<&str>, cause: Option<u16>, cause_txt: Option<String>, now: &Now) {
         let removed = mutate(&mut self.snap.channels).remove(u);
         self.forget(u);
         if let Some(b) = removed.as_ref().and_then(|c| c.bridge.clone()) {
@@ -579,7 +629,7 @@ impl State {
             call.cause = cause;
             call.cause_txt = call.cause_txt.take();
         }
-        call.ended = Some(now);
+        call.ended = Some(now.get());
         let ended = if self.options.ended_call_grace.is_zero() {
             calls.remove(&linkedid).expect("just found")
         } else {
@@ -673,7 +723,7 @@ impl State {
     /// here, the rest (queue, parking, device and extension lists) as the
     /// events they are.
     pub(crate) fn seed_item(&mut self, m: Message) {
-        let now = SystemTime::now();
+        let now = &Now::default();
         let name = m.event_name().unwrap_or_default();
         if name.eq_ignore_ascii_case("CoreShowChannel") {
             let s = Snap::read(&m, "");

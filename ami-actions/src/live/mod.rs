@@ -192,7 +192,9 @@ type ChangeHandler = Box<dyn FnMut(&Change) + Send>;
 
 struct Inner {
     state: Mutex<State>,
-    handlers: Mutex<Vec<ChangeHandler>>,
+    /// The change handlers, and the changes being handed to them (a buffer
+    /// kept between events).
+    handlers: Mutex<(Vec<ChangeHandler>, Vec<Change>)>,
     seed: Mutex<Option<SeedReport>>,
 }
 
@@ -224,7 +226,7 @@ impl LiveState {
         LiveState {
             inner: Arc::new(Inner {
                 state: Mutex::new(State::new(options)),
-                handlers: Mutex::new(Vec::new()),
+                handlers: Mutex::new((Vec::new(), Vec::new())),
                 seed: Mutex::new(None),
             }),
         }
@@ -232,12 +234,20 @@ impl LiveState {
 
     /// Applies one event, then runs the change handlers.
     pub fn apply(&self, event: &Event) {
-        let changes = {
-            let mut st = lock(&self.inner.state);
-            st.apply(event);
-            std::mem::take(&mut st.changes)
-        };
-        self.notify(changes);
+        let mut st = lock(&self.inner.state);
+        st.apply(event);
+        if st.changes.is_empty() {
+            return;
+        }
+        let mut handlers = lock(&self.inner.handlers);
+        std::mem::swap(&mut handlers.1, &mut st.changes);
+        drop(st);
+        let (handlers, changes) = &mut *handlers;
+        for c in changes.drain(..) {
+            for h in handlers.iter_mut() {
+                h(&c);
+            }
+        }
     }
 
     /// Applies a message (any message: what is not an event is ignored).
@@ -246,21 +256,19 @@ impl LiveState {
     }
 
     fn notify(&self, changes: Vec<Change>) {
-        if changes.is_empty() {
-            return;
-        }
         let mut handlers = lock(&self.inner.handlers);
         for c in &changes {
-            for h in handlers.iter_mut() {
+            for h in handlers.0.iter_mut() {
                 h(c);
             }
         }
     }
 
-    /// Runs `handler` for every change from now on (on the thread that
-    /// applies the event: keep it quick).
+    /// Runs `handler` for every change from now on, on the thread that
+    /// applies the event, in the order of the changes. Keep it quick; it may
+    /// take snapshots, but must not apply events itself.
     pub fn on_change(&self, handler: impl FnMut(&Change) + Send + 'static) {
-        lock(&self.inner.handlers).push(Box::new(handler));
+        lock(&self.inner.handlers).0.push(Box::new(handler));
         lock(&self.inner.state).record = true;
     }
 
