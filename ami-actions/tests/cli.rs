@@ -972,3 +972,76 @@ fn events_survive_a_server_restart_and_say_so() {
     assert!(r.stderr.contains("ami: connection lost"), "{r:?}");
     assert!(r.stderr.contains("ami: connection restored"), "{r:?}");
 }
+
+// ------------------------------------------------------------ ami live
+
+#[test]
+fn live_json_is_one_object_with_the_calls_up() {
+    let fake = FakeAsterisk::start().unwrap();
+    place_calls(&fake, 3);
+    let r = run_args(&mut ami(&fake), &["live", "--json"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let v: Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("one JSON document ({e}): {r:?}"));
+    for key in ["channels", "bridges", "calls", "queues", "conferences", "parked"] {
+        assert!(v[key].is_array(), "{key} in {v}");
+    }
+    assert_eq!(v["calls"].as_array().unwrap().len(), 3, "{v}");
+    assert_eq!(v["channels"].as_array().unwrap().len(), 6, "two halves of each Local call: {v}");
+    for call in v["calls"].as_array().unwrap() {
+        assert_eq!(call["channels"].as_array().unwrap().len(), 2, "{call}");
+        assert!(call["ended"].is_null());
+    }
+    // Lists this fake does not know are refused, named on stderr, and not fatal.
+    for line in r.stderr.lines() {
+        assert!(line.starts_with("ami: ") && line.contains(" refused: "), "{r:?}");
+    }
+    assert_eq!(sent(&fake, "CoreShowChannels").len(), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn live_watch_prints_each_change_until_interrupted() {
+    use std::io::{BufRead, BufReader};
+    let fake = FakeAsterisk::start().unwrap();
+    place_calls(&fake, 1);
+    let mut child = ami(&fake)
+        .args(["live", "--watch", "--json"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, lines) = std::sync::mpsc::channel();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let reader = thread::spawn(move || {
+        for l in stdout.lines() {
+            if tx.send(l.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    let next = |what: &str| -> Value {
+        let line = lines.recv_timeout(STUCK).unwrap_or_else(|e| panic!("no {what} ({e:?})"));
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line:?}"))
+    };
+    let first = next("snapshot");
+    assert_eq!(first["calls"].as_array().unwrap().len(), 1, "{first}");
+    let channel = fake.channels()[0].clone();
+    assert!(fake.hangup(&channel));
+    let mut kinds = Vec::new();
+    while !kinds.iter().any(|k| k == "call_ended") {
+        let change = next("change");
+        kinds.push(change["change"].as_str().unwrap_or_else(|| panic!("a change names its kind: {change}")).to_owned());
+    }
+    assert_eq!(kinds.iter().filter(|k| *k == "channel_hung_up").count(), 2, "{kinds:?}");
+    send_signal(&child, "INT");
+    assert_eq!(wait_bounded(&mut child), 0);
+    reader.join().unwrap();
+}
+
+#[test]
+fn watch_is_only_for_live() {
+    let r = run_args(&mut bare_ami(), &["events", "--watch"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("--watch is for ami live"), "{r:?}");
+}

@@ -15,6 +15,11 @@ pub enum Command {
     Send(SendArgs),
     /// `ami events [--count N] [--duration S] [--filter K=V ...] [--queue-limit N]`.
     Events(EventArgs),
+    /// `ami live [--watch]`.
+    Live {
+        /// `--watch`: print each change until interrupted.
+        watch: bool,
+    },
     /// `ami actions`.
     Actions,
     /// `ami help [Action]`, `ami --help`, `ami <Action> --help`.
@@ -97,8 +102,20 @@ const VALUE_FLAGS: &[&str] = &[
     "--queue-limit",
 ];
 /// Flags that take none.
-const SWITCHES: &[&str] =
-    &["--tls", "--md5", "--json", "--raw", "--no-wait", "--verbose", "-v", "--help", "-h", "--version", "-V"];
+const SWITCHES: &[&str] = &[
+    "--tls",
+    "--md5",
+    "--json",
+    "--raw",
+    "--no-wait",
+    "--watch",
+    "--verbose",
+    "-v",
+    "--help",
+    "-h",
+    "--version",
+    "-V",
+];
 
 /// Parses the arguments after the program name.
 pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Invocation, Failure> {
@@ -106,6 +123,7 @@ pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Invocation, Fai
     let (mut json, mut verbose, mut raw, mut no_wait, mut help, mut version) =
         (false, false, false, false, false, false);
     let mut events = EventArgs::default();
+    let mut watch = false;
     let mut event_flags: Vec<&'static str> = Vec::new();
     let mut send_flags: Vec<&'static str> = Vec::new();
     let mut positional: Vec<String> = Vec::new();
@@ -174,6 +192,7 @@ pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Invocation, Fai
                 no_wait = true;
                 send_flags.push(flag);
             }
+            "--watch" => watch = true,
             "--count" => {
                 let n: u64 = value.parse().map_err(|_| Failure::usage(format!("{flag}: {value:?} is not a number")))?;
                 if n == 0 {
@@ -219,7 +238,7 @@ pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Invocation, Fai
             }
             Command::Help(topic)
         }
-        Some(_) if help => Command::Help(first.filter(|w| w != "events" && w != "actions")),
+        Some(_) if help => Command::Help(first.filter(|w| w != "events" && w != "actions" && w != "live")),
         Some("actions") => {
             no_more(words, "actions")?;
             Command::Actions
@@ -227,6 +246,10 @@ pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Invocation, Fai
         Some("events") => {
             no_more(words, "events")?;
             Command::Events(events.clone())
+        }
+        Some("live") => {
+            no_more(words, "live")?;
+            Command::Live { watch }
         }
         Some(action) => {
             let params = words
@@ -238,7 +261,15 @@ pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Invocation, Fai
             Command::Send(SendArgs { action: action.to_string(), params, raw, no_wait })
         }
     };
+    if watch && !matches!(command, Command::Live { .. }) {
+        return Err(Failure::usage("--watch is for ami live"));
+    }
     match &command {
+        Command::Live { .. } => {
+            if let Some(f) = send_flags.iter().chain(&event_flags).next() {
+                return Err(Failure::usage(format!("{f} is not for ami live")));
+            }
+        }
         Command::Events(_) => {
             if let Some(f) = send_flags.first() {
                 return Err(Failure::usage(format!("{f} is for sending an action, not for ami events")));

@@ -37,6 +37,7 @@ Usage:
   ami [options] <Action> [Key=Value ...]   send an action, print the answer
   ami [options] events [--count N] [--duration SECONDS] [--filter Key=Value ...]
                        [--queue-limit N]
+  ami [options] live [--watch]             channels, bridges, calls and queues now
   ami actions                              list every known action
   ami help <Action>                        parameters and answers of an action
 
@@ -84,6 +85,20 @@ Events (until SIGINT or SIGTERM, unless --count or --duration ends first):
   kills at once.
   If the connection drops, ami says so on stderr, reconnects (with backoff)
   and goes on; ending while it is still down exits 3.
+
+Live state (`ami live`):
+  Connects, reads the list actions (CoreShowChannels, BridgeList, QueueStatus,
+  ConfbridgeListRooms/ConfbridgeList, ParkedCalls, DeviceStateList,
+  ExtensionStateList) and prints the channels, bridges, calls (one per
+  Linkedid) and queues; with --json one object with `channels`, `bridges`,
+  `calls`, `queues`, `conferences` and `parked` arrays. A list the server
+  refuses is named on stderr; the rest is printed, exit 0.
+  --watch              then print each change as it happens until SIGINT or
+                       SIGTERM (with --json, one object per line: `change`
+                       names its kind, the other keys hold what changed)
+  The login needs the event classes call and agent (and dialplan for the
+  running application), and read access for the lists (system, call,
+  reporting); the user's defaults usually have them.
 
 Output:
   (default)            Key: Value lines, an empty line after each message;
@@ -154,6 +169,10 @@ fn run() -> Result<(), Failure> {
         Command::Events(events) => {
             let settings = Settings::resolve(&inv.conn, &lookup)?;
             cmd::events::run(&settings, events, &mut printer, inv.verbose)
+        }
+        Command::Live { watch } => {
+            let settings = Settings::resolve(&inv.conn, &lookup)?;
+            cmd::live::run(&settings, *watch, &mut printer, inv.verbose)
         }
     }?;
     printer.flush().map_err(Failure::output)

@@ -2,6 +2,7 @@
 
 pub mod events;
 pub mod info;
+pub mod live;
 pub mod send;
 
 use std::time::Duration;
