@@ -17,17 +17,23 @@ use super::users::CALL;
 use super::wire::Event;
 
 impl Calls {
-    /// Creates the channels of an outgoing call to `target` (a dial string:
-    /// `Local/100@test`, `Local/agent@agents/n`, `PJSIP/200`); they run
-    /// `app` (`AppDial`, `AppQueue`). Returns the uniqueid of the channel
-    /// that was dialed (the `;1` half of a Local channel) and the events.
-    pub(crate) fn spawn_peer(&mut self, target: &str, app: &str) -> (String, Vec<Event>) {
+    /// Creates the channels of an outgoing call that `caller` places to
+    /// `target` (a dial string: `Local/100@test`, `Local/agent@agents/n`,
+    /// `PJSIP/200`); they run `app` (`AppDial`, `AppQueue`) and take the
+    /// caller's Linkedid, as channels requested by a channel do. Returns the
+    /// uniqueid of the channel that was dialed (the `;1` half of a Local
+    /// channel) and the events.
+    pub(crate) fn spawn_peer(&mut self, caller: &str, target: &str, app: &str) -> (String, Vec<Event>) {
+        let linkedid = self.by_uid(caller).map(|l| l.linkedid.clone());
         // The device is the dial string without options (`/n`).
         let (tech, rest) = target.split_once('/').unwrap_or((target, ""));
         let mut parts = rest.split('/');
         let resource = parts.next().unwrap_or_default();
         let no_optimization = parts.next().is_some_and(|opts| opts.contains('n'));
         let mut call = self.new_call(&format!("{tech}/{resource}"));
+        if let Some(linkedid) = linkedid {
+            call.legs.iter_mut().for_each(|leg| leg.linkedid.clone_from(&linkedid));
+        }
         let mut events: Vec<Event> = call.legs.iter().map(|leg| leg.event("Newchannel", CALL, |_| {})).collect();
         events.push(call.legs[0].run(1, app, "(Outgoing Line)"));
         if let [one, two] = &call.legs[..] {
@@ -123,7 +129,7 @@ impl Calls {
     pub(crate) fn dial_from(&mut self, caller: &str, target: &str) -> (String, Vec<Event>) {
         let caller = caller.to_string();
         let mut events = Vec::new();
-        let (peer, spawned) = self.spawn_peer(target, "AppDial");
+        let (peer, spawned) = self.spawn_peer(&caller, target, "AppDial");
         events.extend(spawned);
         let dial_string = target.split_once('/').map_or("", |(_, r)| r).to_string();
         if let (Some(c), Some(p)) = (self.by_uid(&caller), self.by_uid(&peer)) {

@@ -324,7 +324,7 @@ impl Calls {
             let m = &q.members[mi];
             (q.name.clone(), m.interface.clone(), m.name.clone(), m.state_interface.clone())
         };
-        let (agent, mut events) = self.spawn_peer(&interface, "AppQueue");
+        let (agent, mut events) = self.spawn_peer(caller, &interface, "AppQueue");
         self.queues.list[qi].members[mi].channel = Some(agent.clone());
         let (Some(c), Some(a)) = (self.by_uid(caller), self.by_uid(&agent)) else { return events };
         let who = [("Queue", queue.clone()), ("Interface", interface.clone()), ("MemberName", member_name.clone())];
