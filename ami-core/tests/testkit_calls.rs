@@ -740,6 +740,11 @@ fn queue_actions_answer_as_the_recorded_server() {
     assert_eq!(fixed.get("Message").as_deref(), Some("Member not dynamic"));
     let missing = ask(&mut s, "QueuePause", &[("Interface", member)]);
     assert_eq!(missing.get("Message").as_deref(), Some("Need 'Interface' and 'Paused' parameters."));
+
+    // Queue() of a queue that does not exist returns at once: the
+    // originated channel hangs up.
+    ask(&mut s, "Originate", &[("Channel", "Local/902@test"), ("Application", "Queue"), ("Data", "nosuch")]);
+    assert!(!fake.channels().iter().any(|c| c.starts_with("Local/902@test")), "{:?}", fake.channels());
 }
 
 /// The `QueueStatus` of queue `support`: its params, members and entries.

@@ -75,7 +75,8 @@
 //!   and `QUEUE*` variables (but `QUEUEPOSITION`) are not set;
 //! - queues ring the first free member in their order, whatever the
 //!   strategy (`QueueStatus` says `ringall`); no penalties, wrap-up time,
-//!   ring-in-use, announcements or timeouts; the service level is 0 s;
+//!   ring-in-use, announcements or timeouts; the service level is 0 s; no
+//!   `DeviceStateChange` for the `Queue:` devices;
 //! - `Atxfer` answers as Asterisk does and sets `TRANSFER_CONTEXT`, but the
 //!   attended transfer its DTMF would start is not emulated (no second
 //!   call, no `AttendedTransfer` event);
@@ -655,6 +656,32 @@ impl FakeAsterisk {
     /// `channel` (a name or uniqueid) puts its call on hold, as a phone
     /// does: `Hold`, and `MusicOnHoldStart` (class `default`) for the
     /// other party of its bridge. False if there is no such channel.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// use ami_core::testkit::FakeAsterisk;
+    /// use ami_core::{Client, Config, Login, RawAction};
+    ///
+    /// let fake = FakeAsterisk::start()?;
+    /// let config = Config::new("127.0.0.1", fake.addr().port());
+    /// let mut ami = Client::connect(&config)?.login(&Login::new("admin", "admin-secret").events("call"))?;
+    /// let call = RawAction::new("Originate")
+    ///     .header("Channel", "PJSIP/100")
+    ///     .header("Application", "Wait")
+    ///     .header("Data", "60");
+    /// ami.send(&call)?;
+    /// let callee = fake.dial(&fake.channels()[0], "PJSIP/200").expect("dialed");
+    /// assert!(fake.hold(&callee));
+    ///
+    /// let mut seen = Vec::new();
+    /// while seen.last().map(String::as_str) != Some("MusicOnHoldStart") {
+    ///     let event = ami.next_event_timeout(Duration::from_secs(10))?.expect("an event");
+    ///     seen.push(event.event_name().unwrap_or_default().into_owned());
+    /// }
+    /// assert_eq!(seen[seen.len() - 2..], ["Hold", "MusicOnHoldStart"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn hold(&self, channel: &str) -> bool {
         self.hold_or_unhold(channel, true)
     }

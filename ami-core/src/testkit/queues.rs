@@ -482,19 +482,23 @@ impl Calls {
 }
 
 /// After an `Originate` with `Application: Queue` answered: its channel
-/// joins the queue named in `Data`, and hangs up when its call ends.
+/// joins the queue named in `Data`, and hangs up when its call ends; with
+/// no such queue, `Queue` returns at once and the channel hangs up.
 pub(crate) fn after_originate(shared: &Arc<Shared>, call: u64) {
     let mut calls = lock(&shared.calls);
-    let Some(first) = calls.active.iter().find(|c| c.id == call).and_then(|c| c.legs.first()) else { return };
+    let Some(i) = calls.active.iter().position(|c| c.id == call) else { return };
+    let first = &calls.active[i].legs[0];
     if !first.app.eq_ignore_ascii_case("Queue") || first.state != ChannelState::Up {
         return;
     }
     let queue = first.app_data.split(',').next().unwrap_or_default().to_string();
     let uid = first.uniqueid.clone();
-    if let Some(events) = calls.join_queue(&queue, &uid, true) {
-        drop(calls);
-        shared.emit(&events);
-    }
+    let events = match calls.join_queue(&queue, &uid, true) {
+        Some(events) => events,
+        None => calls.release(i),
+    };
+    drop(calls);
+    shared.emit(&events);
 }
 
 /// The queues a request's `Queue` names (all of them when it is empty).
