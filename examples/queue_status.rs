@@ -10,9 +10,10 @@
 //! AMI_HOST=pbx.example.com AMI_USER=admin AMI_SECRET=... cargo run --example queue_status -- support
 //! ```
 //!
-//! The fake Asterisk has no queues of its own: the example gives it two,
-//! with `FakeAsterisk::on_action`, the way you would in a test of your own
-//! code.
+//! Against the fake Asterisk, the example replaces its `QueueStatus` with
+//! a canned answer (two busy queues), with `FakeAsterisk::on_action`, the
+//! way a test of your own code scripts an answer. (The fake also keeps
+//! queues of its own, with members and callers: `Builder::queue`.)
 
 mod common;
 

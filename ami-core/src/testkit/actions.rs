@@ -6,23 +6,23 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use super::calls::{Leg, Originate};
-use super::cli;
 use super::clock::{hms, timestamp};
 use super::input::{field, lines};
 use super::server::{lock, Shared};
 use super::users::{CALL, COMMAND, DIALPLAN, ORIGINATE, REPORTING, SYSTEM, USER};
 use super::wire::{Event, Out, Reply};
+use super::{bridges, cli, queues, transfer};
 use crate::{Header, Message};
 
 /// A built-in action: its name, the write classes of which the user needs
 /// one (0: none), and what it does.
 pub(crate) struct Builtin {
-    name: &'static str,
+    pub(crate) name: &'static str,
     pub(crate) privilege: u32,
     pub(crate) run: fn(&Arc<Shared>, &Message) -> Reply,
 }
 
-static BUILTINS: [Builtin; 13] = [
+static BUILTINS: [Builtin; 12] = [
     Builtin { name: "Ping", privilege: 0, run: ping },
     Builtin { name: "Command", privilege: COMMAND, run: cli::command },
     Builtin { name: "CoreShowChannels", privilege: SYSTEM | REPORTING, run: core_show_channels },
@@ -32,7 +32,6 @@ static BUILTINS: [Builtin; 13] = [
     Builtin { name: "DBPut", privilege: SYSTEM, run: db_put },
     Builtin { name: "DBGet", privilege: SYSTEM | REPORTING, run: db_get },
     Builtin { name: "DBDel", privilege: SYSTEM, run: db_del },
-    Builtin { name: "QueueStatus", privilege: 0, run: queue_status },
     Builtin { name: "Hangup", privilege: SYSTEM | CALL, run: hangup },
     Builtin { name: "UserEvent", privilege: USER, run: user_event },
     Builtin { name: "Originate", privilege: ORIGINATE, run: originate },
@@ -40,7 +39,8 @@ static BUILTINS: [Builtin; 13] = [
 
 /// The built-in action called `name` (any case).
 pub(crate) fn find(name: &str) -> Option<&'static Builtin> {
-    BUILTINS.iter().find(|b| b.name.eq_ignore_ascii_case(name))
+    let mut all = BUILTINS.iter().chain(&bridges::ACTIONS).chain(&transfer::ACTIONS).chain(&queues::ACTIONS);
+    all.find(|b| b.name.eq_ignore_ascii_case(name))
 }
 
 fn ping(_: &Arc<Shared>, req: &Message) -> Reply {
@@ -57,7 +57,7 @@ fn core_show_channels(shared: &Arc<Shared>, req: &Message) -> Reply {
         out.h("Event", "CoreShowChannel").id(req);
         leg.snapshot(&mut out, "");
         out.h("Application", &leg.app).h("ApplicationData", &leg.app_data).h("Duration", hms(leg.age()));
-        out.h("BridgeId", "").end();
+        out.h("BridgeId", calls.bridges.of(&leg.uniqueid).map_or("", |b| &b.uniqueid)).end();
     }
     out.list_complete("CoreShowChannelsComplete", req, calls.legs().count()).end();
     Reply::new(out)
@@ -77,7 +77,12 @@ fn status(shared: &Arc<Shared>, req: &Message) -> Reply {
         leg.snapshot(&mut out, "");
         out.h("Type", leg.tech()).h("DNID", "");
         out.h("EffectiveConnectedLineNum", &leg.connected.num).h("EffectiveConnectedLineName", &leg.connected.name);
-        out.h("TimeToHangup", "0").h("BridgeID", "").h("Application", &leg.app).h("Data", &leg.app_data);
+        let bridge = calls.bridges.of(&leg.uniqueid).map_or("", |b| &b.uniqueid);
+        out.h("TimeToHangup", "0").h("BridgeID", bridge);
+        // A channel taken out of its application (into a bridge) has none,
+        // which Asterisk prints as `(null)`.
+        let (app, data) = if leg.app.is_empty() { ("(null)", "(null)") } else { (&*leg.app, &*leg.app_data) };
+        out.h("Application", app).h("Data", data);
         out.h("Nativeformats", "(slin)").h("Readformat", "slin").h("Readtrans", "");
         out.h("Writeformat", "slin").h("Writetrans", "").h("Callgroup", "0").h("Pickupgroup", "0");
         out.h("Seconds", leg.age().to_string()).id(req).end();
@@ -167,13 +172,6 @@ fn db_del(shared: &Arc<Shared>, req: &Message) -> Reply {
     }
 }
 
-/// The fake has no queues: an empty list.
-fn queue_status(_: &Arc<Shared>, req: &Message) -> Reply {
-    let mut out = Out::default();
-    out.list_start(req, "Queue status will follow").list_complete("QueueStatusComplete", req, 0).end();
-    Reply::new(out)
-}
-
 /// `Channel: name` hangs up that channel's call; `Channel: /regex/` every
 /// call with a matching channel, answering with the list of them.
 fn hangup(shared: &Arc<Shared>, req: &Message) -> Reply {
@@ -228,6 +226,7 @@ fn originate(shared: &Arc<Shared>, req: &Message) -> Reply {
     shared.emit(&placed.events);
     if let Some(call) = placed.call {
         shared.schedule_end(call);
+        queues::after_originate(shared, call);
     }
     if placed.call.is_some() || order.is_async {
         Reply::ack(req, "Originate successfully queued")

@@ -5,8 +5,10 @@
 
 use std::time::Instant;
 
+use super::bridges::Bridges;
 use super::input::{action_id, field, is_true};
 use super::pattern;
+use super::queues::Queues;
 use super::users::{CALL, DIALPLAN};
 use super::wire::{Event, Out};
 use crate::Message;
@@ -52,8 +54,8 @@ impl Outcome {
     }
 }
 
-type Cause = (u32, &'static str);
-const NORMAL_CLEARING: Cause = (16, "Normal Clearing");
+pub(crate) type Cause = (u32, &'static str);
+pub(crate) const NORMAL_CLEARING: Cause = (16, "Normal Clearing");
 const UNKNOWN: &str = "<unknown>";
 
 /// Channel states as Asterisk numbers them.
@@ -118,7 +120,7 @@ impl CallerId {
 pub(crate) struct Leg {
     pub(crate) channel: String,
     pub(crate) uniqueid: String,
-    linkedid: String,
+    pub(crate) linkedid: String,
     pub(crate) state: ChannelState,
     pub(crate) caller: CallerId,
     pub(crate) connected: CallerId,
@@ -127,8 +129,8 @@ pub(crate) struct Leg {
     pub(crate) priority: u32,
     pub(crate) app: String,
     pub(crate) app_data: String,
-    vars: Vec<(String, String)>,
-    created: Instant,
+    pub(crate) vars: Vec<(String, String)>,
+    pub(crate) created: Instant,
 }
 
 impl Leg {
@@ -162,7 +164,7 @@ impl Leg {
     }
 
     /// An event about this channel: its snapshot, then what `extra` writes.
-    fn event(&self, name: &str, class: u32, extra: impl FnOnce(&mut Out)) -> Event {
+    pub(crate) fn event(&self, name: &str, class: u32, extra: impl FnOnce(&mut Out)) -> Event {
         Event::build(name, class, |out| {
             self.snapshot(out, "");
             extra(out);
@@ -183,14 +185,14 @@ impl Leg {
     }
 
     /// Moves the channel to a dialplan step; returns the `Newexten` event.
-    fn run(&mut self, priority: u32, app: &str, data: &str) -> Event {
+    pub(crate) fn run(&mut self, priority: u32, app: &str, data: &str) -> Event {
         (self.priority, self.app, self.app_data) = (priority, app.to_string(), data.to_string());
         self.event("Newexten", DIALPLAN, |out| {
             out.h("Extension", &self.exten).h("Application", app).h("AppData", data);
         })
     }
 
-    fn hangup(&self, (cause, text): Cause) -> Event {
+    pub(crate) fn hangup(&self, (cause, text): Cause) -> Event {
         self.event("Hangup", CALL, |out| {
             out.h("Cause", cause.to_string()).h("Cause-txt", text);
         })
@@ -269,22 +271,22 @@ impl Originate {
 }
 
 /// A call: its dial string and its legs (the first one is the originated channel).
-struct Call {
-    id: u64,
-    dial: String,
-    legs: Vec<Leg>,
+pub(crate) struct Call {
+    pub(crate) id: u64,
+    pub(crate) dial: String,
+    pub(crate) legs: Vec<Leg>,
 }
 
 impl Call {
     /// `Hangup` of every leg, last first, then the device is free again.
-    fn hangup(&self, cause: Cause) -> Vec<Event> {
+    pub(crate) fn hangup(&self, cause: Cause) -> Vec<Event> {
         let mut events: Vec<Event> = self.legs.iter().rev().map(|leg| leg.hangup(cause)).collect();
         events.push(device_state(&self.dial, "NOT_INUSE"));
         events
     }
 }
 
-fn device_state(device: &str, state: &str) -> Event {
+pub(crate) fn device_state(device: &str, state: &str) -> Event {
     Event::build("DeviceStateChange", CALL, |out| {
         out.h("Device", device).h("State", state);
     })
@@ -299,18 +301,31 @@ pub(crate) struct Placed {
 /// The channel table.
 pub(crate) struct Calls {
     /// Uniqueids are `<epoch>.<n>`, as Asterisk's are.
-    epoch: u64,
-    next_unique: u64,
+    pub(crate) epoch: u64,
+    pub(crate) next_unique: u64,
     next_call: u64,
     processed: u64,
-    active: Vec<Call>,
+    pub(crate) active: Vec<Call>,
     outcomes: Vec<(String, Outcome)>,
+    /// Bridges between channels (see `bridges.rs`).
+    pub(crate) bridges: Bridges,
+    /// Queues, their members and callers (see `queues.rs`).
+    pub(crate) queues: Queues,
 }
 
 impl Calls {
     /// An empty table; `outcomes` maps channel patterns to how originates to them end.
     pub(crate) fn new(epoch: u64, outcomes: Vec<(String, Outcome)>) -> Calls {
-        Calls { epoch, next_unique: 0, next_call: 0, processed: 0, active: Vec::new(), outcomes }
+        Calls {
+            epoch,
+            next_unique: 0,
+            next_call: 0,
+            processed: 0,
+            active: Vec::new(),
+            outcomes,
+            bridges: Bridges::default(),
+            queues: Queues::default(),
+        }
     }
 
     /// Every live channel, oldest call first.
@@ -355,7 +370,7 @@ impl Calls {
         Placed { call: Some(id), events }
     }
 
-    fn new_call(&mut self, dial: &str) -> Call {
+    pub(crate) fn new_call(&mut self, dial: &str) -> Call {
         let (tech, resource) = dial.split_once('/').unwrap_or((dial, ""));
         // `Local/200@test/n`: options after a second `/` are not part of the name.
         let resource = resource.split('/').next().unwrap_or_default();
@@ -401,7 +416,7 @@ impl Calls {
     /// Ends the call `id` (normal clearing); no events if it already ended.
     pub(crate) fn end(&mut self, id: u64) -> Vec<Event> {
         match self.active.iter().position(|c| c.id == id) {
-            Some(i) => self.active.remove(i).hangup(NORMAL_CLEARING),
+            Some(i) => self.release(i),
             None => Vec::new(),
         }
     }
@@ -410,7 +425,7 @@ impl Calls {
     /// there is no such channel.
     pub(crate) fn hang_up(&mut self, name: &str) -> Option<Vec<Event>> {
         let i = self.active.iter().position(|c| c.legs.iter().any(|l| l.channel.eq_ignore_ascii_case(name)))?;
-        Some(self.active.remove(i).hangup(NORMAL_CLEARING))
+        Some(self.release(i))
     }
 
     /// Hangs up every call with a channel matching `pattern`; returns the

@@ -21,7 +21,8 @@
 //!   version`, `core show uptime`, `core show channels`, and outputs a test
 //!   adds; the Asterisk 13 format on request), `CoreShowChannels`, `Status`,
 //!   `Setvar`/`Getvar`, `DBPut`/`DBGet`/`DBDel`, `QueueStatus`, `Hangup`
-//!   (also `/regex/`), `UserEvent` and `Originate`;
+//!   (also `/regex/`), `UserEvent` and `Originate` (and those of bridges,
+//!   transfers and queues, below);
 //! - `Originate` places a call in a channel table (two halves for a `Local/`
 //!   channel) with the events Asterisk emits (`Newchannel`, `Newexten`,
 //!   `VarSet`, `DialBegin`, `Newstate`, `DialEnd`...); an `Async: true` one
@@ -39,6 +40,49 @@
 //! silence, floods...), a server restart ([`FakeAsterisk::kill_connections`],
 //! [`FakeAsterisk::stop_listening`], [`FakeAsterisk::start_listening`]), and
 //! read what clients sent ([`FakeAsterisk::requests`]).
+//!
+//! Calls live on after they are placed, as on a real server:
+//!
+//! - bridges as Asterisk 22's basic bridges: `BridgeCreate`, `BridgeEnter`,
+//!   `BridgeLeave`, `BridgeDestroy`, the oldest `Linkedid` spreading to
+//!   the channels bridged, `BRIDGEPEER`; a bridge dissolves when one of its
+//!   channels hangs up or is kicked; `BridgeId` in `CoreShowChannel` and
+//!   `Status`. Channels are bridged by the `Bridge` action, by
+//!   [`FakeAsterisk::dial`] (a channel dials another, which answers) and
+//!   by queues;
+//! - blind transfers of a bridged channel (`BlindTransfer` event, both
+//!   parties leave, the transferee runs the new extension of the fake's
+//!   small dialplan, [`Builder::extension`]);
+//! - call queues ([`Builder::queue`]): members (`QueueAdd`,
+//!   `QueueRemove`, `QueuePause`, [`Builder::queue_member`]), callers
+//!   waiting in line ([`FakeAsterisk::enqueue`], an `Originate` with
+//!   `Application: Queue`, a transfer to an extension running `Queue`), a
+//!   free member taking the first caller, with the `QueueCaller*`,
+//!   `QueueMember*` and `Agent*` events of `app_queue`;
+//! - hold ([`FakeAsterisk::hold`]): `Hold`/`Unhold`, music on hold for the
+//!   other party.
+//!
+//! The actions: `Bridge`, `BridgeList`, `BridgeInfo`, `BridgeKick`,
+//! `BridgeDestroy`, `BridgeTechnologyList`, `BlindTransfer`, `Atxfer`,
+//! `CancelAtxfer`, `QueueStatus`, `QueueSummary`, `QueueAdd`,
+//! `QueueRemove`, `QueuePause`.
+//!
+//! Where the fake is simpler than Asterisk 22:
+//!
+//! - its bridges are two-party basic bridges (`simple_bridge`): no native,
+//!   holding, parking or conference bridges, no bridge merges;
+//! - a channel that `Dial` or a queue calls answers at once; the `DIAL*`
+//!   and `QUEUE*` variables (but `QUEUEPOSITION`) are not set;
+//! - queues ring the first free member in their order, whatever the
+//!   strategy (`QueueStatus` says `ringall`); no penalties, wrap-up time,
+//!   ring-in-use, announcements or timeouts; the service level is 0 s; no
+//!   `DeviceStateChange` for the `Queue:` devices;
+//! - `Atxfer` answers as Asterisk does and sets `TRANSFER_CONTEXT`, but the
+//!   attended transfer its DTMF would start is not emulated (no second
+//!   call, no `AttendedTransfer` event);
+//! - there is no dialplan beyond [`Builder::extension`]: a channel that
+//!   leaves a bridge without hanging up (the other party of a dissolved
+//!   bridge, a transferer) stays where it was, with no further events.
 //!
 //! Users (from the transcripts; [`Builder::user`] adds more):
 //!
@@ -99,16 +143,21 @@
 //! ```
 
 mod actions;
+mod bridges;
 mod calls;
 mod cli;
 mod clock;
 mod conn;
+mod dial;
 mod fault;
+mod hangup;
 mod input;
 mod pattern;
+mod queues;
 mod registry;
 mod server;
 mod session;
+mod transfer;
 mod users;
 mod wire;
 
@@ -123,7 +172,9 @@ pub use fault::Fault;
 
 use crate::Message;
 use calls::Calls;
+use queues::{QueueSetup, Queues};
 use server::{Config, Shared};
+use transfer::Extension;
 use users::{event_class, User};
 use wire::Event;
 
@@ -203,6 +254,8 @@ pub struct Builder {
     outcomes: Vec<(String, Outcome)>,
     call_duration: Option<Duration>,
     outbox_limit: usize,
+    queues: Vec<QueueSetup>,
+    extensions: Vec<Extension>,
     #[cfg(feature = "tls")]
     tls: Option<native_tls::Identity>,
 }
@@ -218,6 +271,8 @@ impl Default for Builder {
             outcomes: Vec::new(),
             call_duration: None,
             outbox_limit: 16 * 1024 * 1024,
+            queues: Vec::new(),
+            extensions: Vec::new(),
             #[cfg(feature = "tls")]
             tls: None,
         }
@@ -298,6 +353,78 @@ impl Builder {
         self
     }
 
+    /// Adds a call queue called `name`, as a `[name]` section of queues.conf
+    /// would (strategy `ringall`, no members): `QueueStatus`,
+    /// `QueueSummary`, `QueueAdd`... see it, callers join it (an
+    /// `Originate` with `Application: Queue` and `Data: <name>`,
+    /// [`FakeAsterisk::enqueue`], a transfer to an
+    /// [`extension`](Self::extension) running `Queue`), and its members take
+    /// them. Adding a queue twice keeps one.
+    ///
+    /// ```
+    /// use ami_core::testkit::FakeAsterisk;
+    /// use ami_core::{Client, Config, Login, RawAction};
+    ///
+    /// let fake = FakeAsterisk::builder()
+    ///     .queue("support")
+    ///     .queue_member("support", "PJSIP/200", "Alice")
+    ///     .start()?;
+    /// let config = Config::new("127.0.0.1", fake.addr().port());
+    /// let mut ami = Client::connect(&config)?.login(&Login::new("admin", "admin-secret").events_off())?;
+    /// let status = ami.send(&RawAction::new("QueueStatus"))?;
+    /// let names: Vec<_> = status.items().iter().map(|e| e.event_name().unwrap().into_owned()).collect();
+    /// assert_eq!(names, ["QueueParams", "QueueMember"]);
+    /// assert_eq!(status.items()[1].get_str("Name").as_deref(), Some("Alice"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn queue(mut self, name: &str) -> Builder {
+        if !self.queues.iter().any(|q| q.name.eq_ignore_ascii_case(name)) {
+            self.queues.push(QueueSetup { name: name.to_string(), members: Vec::new() });
+        }
+        self
+    }
+
+    /// Adds a static member to queue `queue` (which this adds if needed), as
+    /// a `member =>` line of queues.conf: `interface` (`PJSIP/200`,
+    /// `Local/agent1@agents/n`...) under `member_name` (the interface when
+    /// empty). Static members show `Membership: static` and cannot be
+    /// removed by `QueueRemove` (`Member not dynamic`).
+    pub fn queue_member(mut self, queue: &str, interface: &str, member_name: &str) -> Builder {
+        self = self.queue(queue);
+        if let Some(q) = self.queues.iter_mut().find(|q| q.name.eq_ignore_ascii_case(queue)) {
+            q.members.push((interface.to_string(), member_name.to_string()));
+        }
+        self
+    }
+
+    /// An extension of the fake's dialplan: a channel that is transferred to
+    /// `exten@context` (`BlindTransfer`) runs `application(data)` there,
+    /// from priority 1. `Queue` joins the queue named first in `data`;
+    /// `Dial` calls the dial string first in `data` (it answers, and both
+    /// are bridged); any other application just runs. An extension that is
+    /// not configured answers, then waits, as every extension of the fake.
+    ///
+    /// ```
+    /// use ami_core::testkit::FakeAsterisk;
+    ///
+    /// let fake = FakeAsterisk::builder()
+    ///     .queue("support")
+    ///     .extension("from-internal", "600", "Queue", "support")
+    ///     .extension("from-internal", "700", "Dial", "PJSIP/700,30")
+    ///     .start()?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn extension(mut self, context: &str, exten: &str, application: &str, data: &str) -> Builder {
+        self.extensions.retain(|e| e.context != context || e.exten != exten);
+        self.extensions.push(Extension {
+            context: context.to_string(),
+            exten: exten.to_string(),
+            app: application.to_string(),
+            data: data.to_string(),
+        });
+        self
+    }
+
     /// Serves TLS with this identity (feature `tls`); clients must trust its
     /// certificate.
     #[cfg(feature = "tls")]
@@ -316,6 +443,7 @@ impl Builder {
             old_command_format: self.old_command_format,
             call_duration: self.call_duration,
             outbox_limit: self.outbox_limit,
+            extensions: self.extensions,
             #[cfg(feature = "tls")]
             tls: match self.tls {
                 Some(identity) => Some(
@@ -325,7 +453,8 @@ impl Builder {
                 None => None,
             },
         };
-        let calls = Calls::new(clock::unix_secs(SystemTime::now()), self.outcomes);
+        let mut calls = Calls::new(clock::unix_secs(SystemTime::now()), self.outcomes);
+        calls.queues = Queues::new(&self.queues);
         Ok(FakeAsterisk { shared: Shared::start(config, calls)? })
     }
 }
@@ -441,6 +570,131 @@ impl FakeAsterisk {
     /// false if there is no such channel.
     pub fn hangup(&self, channel: &str) -> bool {
         self.shared.hang_up(channel)
+    }
+
+    /// Puts `channel` (a name or uniqueid) in `queue`, as if its dialplan
+    /// went on to `Queue(<queue>)`: `Newexten`, `QueueCallerJoin`,
+    /// `MusicOnHoldStart`; a free member takes the call at once (see
+    /// [`Builder::queue`]). False if there is no such queue or channel, or
+    /// the channel is in a bridge or a queue already.
+    ///
+    /// ```
+    /// use ami_core::testkit::FakeAsterisk;
+    /// use ami_core::{Client, Config, Login, RawAction};
+    ///
+    /// let fake = FakeAsterisk::builder().queue("support").start()?;
+    /// let config = Config::new("127.0.0.1", fake.addr().port());
+    /// let mut ami = Client::connect(&config)?.login(&Login::new("admin", "admin-secret").events_off())?;
+    /// let call = RawAction::new("Originate")
+    ///     .header("Channel", "PJSIP/100")
+    ///     .header("Application", "Wait")
+    ///     .header("Data", "60");
+    /// ami.send(&call)?;
+    /// let channel = fake.channels().remove(0);
+    /// assert!(fake.enqueue("support", &channel));
+    ///
+    /// let summary = ami.send(&RawAction::new("QueueSummary"))?;
+    /// assert_eq!(summary.items()[0].get_str("Callers").as_deref(), Some("1"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn enqueue(&self, queue: &str, channel: &str) -> bool {
+        let mut calls = server::lock(&self.shared.calls);
+        let Some(leg) = calls.find(channel) else { return false };
+        let uid = leg.uniqueid.clone();
+        if calls.bridges.of(&uid).is_some() || calls.is_waiting(&uid) || !calls.has_queue(queue) {
+            return false;
+        }
+        let Some(leg) = calls.by_uid_mut(&uid) else { return false };
+        let priority = leg.priority + 1;
+        let mut events = vec![leg.run(priority, "Queue", queue)];
+        match calls.join_queue(queue, &uid, false) {
+            Some(joined) => events.extend(joined),
+            None => return false,
+        }
+        drop(calls);
+        self.shared.emit(&events);
+        true
+    }
+
+    /// Makes `channel` (a name or uniqueid) go on in its dialplan to
+    /// `Dial(<target>)`: `target` is a dial string (`Local/100@test`,
+    /// `PJSIP/200`). The callee's channels are created and answer at once,
+    /// and both parties are bridged, with the events of a real `Dial`
+    /// (`Newexten`, `Newchannel`, `DialBegin`, `Newstate`, `DialEnd`,
+    /// `BridgeCreate`, `BridgeEnter`...). When the caller hangs up, the
+    /// callee is hung up too; when the callee does, the caller stays.
+    /// Returns the name of the channel dialed, or `None` if there is no
+    /// such channel or it is in a bridge already.
+    ///
+    /// ```
+    /// use ami_core::testkit::FakeAsterisk;
+    /// use ami_core::{Client, Config, Login, RawAction};
+    ///
+    /// let fake = FakeAsterisk::start()?;
+    /// let config = Config::new("127.0.0.1", fake.addr().port());
+    /// let mut ami = Client::connect(&config)?.login(&Login::new("admin", "admin-secret").events_off())?;
+    /// let call = RawAction::new("Originate")
+    ///     .header("Channel", "PJSIP/100")
+    ///     .header("Context", "test")
+    ///     .header("Exten", "600")
+    ///     .header("Priority", "1");
+    /// ami.send(&call)?;
+    /// let caller = fake.channels().remove(0);
+    /// let callee = fake.dial(&caller, "PJSIP/200").expect("dialed");
+    /// assert!(callee.starts_with("PJSIP/200-"));
+    ///
+    /// let bridges = ami.send(&RawAction::new("BridgeList"))?;
+    /// assert_eq!(bridges.items()[0].get_str("BridgeNumChannels").as_deref(), Some("2"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn dial(&self, channel: &str, target: &str) -> Option<String> {
+        let (name, events) = server::lock(&self.shared.calls).dial(channel, target)?;
+        self.shared.emit(&events);
+        Some(name)
+    }
+
+    /// `channel` (a name or uniqueid) puts its call on hold, as a phone
+    /// does: `Hold`, and `MusicOnHoldStart` (class `default`) for the
+    /// other party of its bridge. False if there is no such channel.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// use ami_core::testkit::FakeAsterisk;
+    /// use ami_core::{Client, Config, Login, RawAction};
+    ///
+    /// let fake = FakeAsterisk::start()?;
+    /// let config = Config::new("127.0.0.1", fake.addr().port());
+    /// let mut ami = Client::connect(&config)?.login(&Login::new("admin", "admin-secret").events("call"))?;
+    /// let call = RawAction::new("Originate")
+    ///     .header("Channel", "PJSIP/100")
+    ///     .header("Application", "Wait")
+    ///     .header("Data", "60");
+    /// ami.send(&call)?;
+    /// let callee = fake.dial(&fake.channels()[0], "PJSIP/200").expect("dialed");
+    /// assert!(fake.hold(&callee));
+    ///
+    /// let mut seen = Vec::new();
+    /// while seen.last().map(String::as_str) != Some("MusicOnHoldStart") {
+    ///     let event = ami.next_event_timeout(Duration::from_secs(10))?.expect("an event");
+    ///     seen.push(event.event_name().unwrap_or_default().into_owned());
+    /// }
+    /// assert_eq!(seen[seen.len() - 2..], ["Hold", "MusicOnHoldStart"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn hold(&self, channel: &str) -> bool {
+        self.hold_or_unhold(channel, true)
+    }
+
+    /// `channel` takes its call off hold: `Unhold`, and `MusicOnHoldStop`
+    /// for the other party of its bridge. False if there is no such channel.
+    pub fn unhold(&self, channel: &str) -> bool {
+        self.hold_or_unhold(channel, false)
+    }
+
+    fn hold_or_unhold(&self, channel: &str, on: bool) -> bool {
+        let events = server::lock(&self.shared.calls).hold(channel, on);
+        events.map(|events| self.shared.emit(&events)).is_some()
     }
 
     /// Closes every open connection at once, as a crashing server would.

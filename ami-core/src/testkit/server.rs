@@ -14,6 +14,7 @@ use super::calls::Calls;
 use super::fault::Fault;
 use super::registry::{Registry, SessionHandle};
 use super::session;
+use super::transfer::Extension;
 use super::users::User;
 use super::wire::Event;
 use super::{Request, SessionId};
@@ -39,6 +40,8 @@ pub(crate) struct Config {
     pub(crate) old_command_format: bool,
     pub(crate) call_duration: Option<Duration>,
     pub(crate) outbox_limit: usize,
+    /// The fake's dialplan, for channels that are transferred.
+    pub(crate) extensions: Vec<Extension>,
     #[cfg(feature = "tls")]
     pub(crate) tls: Option<native_tls::TlsAcceptor>,
 }

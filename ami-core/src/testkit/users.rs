@@ -11,6 +11,7 @@ use crate::Message;
 pub(crate) const SYSTEM: u32 = 1;
 pub(crate) const CALL: u32 = 1 << 1;
 pub(crate) const COMMAND: u32 = 1 << 4;
+pub(crate) const AGENT: u32 = 1 << 5;
 pub(crate) const USER: u32 = 1 << 6;
 pub(crate) const REPORTING: u32 = 1 << 9;
 pub(crate) const DIALPLAN: u32 = 1 << 11;
@@ -27,7 +28,7 @@ const CLASSES: [(&str, u32); 19] = [
     ("log", 1 << 2),
     ("verbose", 1 << 3),
     ("command", COMMAND),
-    ("agent", 1 << 5),
+    ("agent", AGENT),
     ("user", USER),
     ("config", 1 << 7),
     ("dtmf", 1 << 8),
