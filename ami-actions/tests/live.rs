@@ -213,3 +213,194 @@ fn follows_a_service_seeds_and_reports_what_changed_while_the_link_was_down() {
     ami.close();
     follower.join().unwrap();
 }
+
+/// The snapshot, written down canonically: calls (their channel names),
+/// bridges (their channel names), queues (members, callers). Channel names
+/// stand for uniqueids so that expectations read like the dial plan.
+fn render(s: &ami_actions::live::Snapshot) -> String {
+    let name = |u: &String| s.channels.get(u).map_or_else(|| format!("?{u}"), |c| c.name.clone());
+    let mut lines = Vec::new();
+    let mut calls: Vec<String> = s
+        .calls
+        .values()
+        .map(|c| {
+            let mut names: Vec<String> = c.channels.iter().map(name).collect();
+            names.sort();
+            format!("call [{}]", names.join(" "))
+        })
+        .collect();
+    calls.sort();
+    lines.extend(calls);
+    let mut bridges: Vec<String> = s
+        .bridges
+        .values()
+        .map(|b| {
+            let mut names: Vec<String> = b.channels.iter().map(name).collect();
+            names.sort();
+            format!("bridge [{}]", names.join(" "))
+        })
+        .collect();
+    bridges.sort();
+    lines.extend(bridges);
+    for q in s.queues.values() {
+        let members: Vec<String> =
+            q.members.values().map(|m| format!("{}{}", m.interface, if m.paused { " paused" } else { "" })).collect();
+        let callers: Vec<String> = q.callers.iter().map(|c| format!("{}.{}", c.position, c.channel)).collect();
+        lines.push(format!("queue {} members [{}] callers [{}]", q.name, members.join(", "), callers.join(", ")));
+    }
+    lines.join("\n")
+}
+
+/// Waits until the live state reads `want` (and agrees with the fake's own
+/// channel list), then returns. Fails with both views after WAIT.
+fn expect_state(live: &LiveState, fake: &FakeAsterisk, step: &str, want: &str) {
+    let until = Instant::now() + WAIT;
+    loop {
+        let snap = live.snapshot();
+        let mut have: Vec<String> = snap.channels.values().map(|c| c.name.clone()).collect();
+        let mut truth = fake.channels();
+        have.sort();
+        truth.sort();
+        let got = render(&snap);
+        if got == want && have == truth {
+            return;
+        }
+        assert!(Instant::now() < until, "{step}:\nwant:\n{want}\ngot:\n{got}\nthe fake's channels: {truth:?}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn a_scripted_day_originate_dial_bridge_transfer_queue_hang_up() {
+    let fake = FakeAsterisk::builder()
+        .queue_member("support", "Local/agent1@agents", "Agent 1")
+        .extension("test", "777", "Wait", "60")
+        .start()
+        .unwrap();
+    let config = Config::new("127.0.0.1", fake.addr().port());
+    let ami = Service::new(config, Login::new("admin", "admin-secret"), fast());
+    let live = LiveState::new(LiveOptions::default());
+    let follower = live.follow(&ami);
+    ami.start().unwrap();
+    let originate = |exten: &str| {
+        let call = RawAction::new("Originate")
+            .header("Channel", format!("Local/{exten}@test"))
+            .header("Application", "Wait")
+            .header("Async", "true");
+        ami.originate(&call, Some(WAIT)).unwrap()
+    };
+
+    // An empty server: one queue, one member, nobody waiting.
+    expect_state(&live, &fake, "start", "queue support members [Local/agent1@agents] callers []");
+
+    // Originate: one call, its two Local halves.
+    originate("100");
+    expect_state(
+        &live,
+        &fake,
+        "originate",
+        "call [Local/100@test-00000000;1 Local/100@test-00000000;2]\n\
+         queue support members [Local/agent1@agents] callers []",
+    );
+
+    // The ;2 half dials PJSIP/200: the callee joins the call, both bridged.
+    let callee = fake.dial("Local/100@test-00000000;2", "PJSIP/200").unwrap();
+    expect_state(
+        &live,
+        &fake,
+        "dial",
+        &format!(
+            "call [Local/100@test-00000000;1 Local/100@test-00000000;2 {callee}]\n\
+             bridge [Local/100@test-00000000;2 {callee}]\n\
+             queue support members [Local/agent1@agents] callers []"
+        ),
+    );
+
+    // The callee transfers its peer (the ;2 half) to 777 and hangs up: the
+    // bridge goes, the caller's two halves stay.
+    ami.send(
+        &RawAction::new("BlindTransfer")
+            .header("Channel", callee.as_str())
+            .header("Exten", "777")
+            .header("Context", "test"),
+    )
+    .unwrap();
+    expect_state(
+        &live,
+        &fake,
+        "blind transfer",
+        "call [Local/100@test-00000000;1 Local/100@test-00000000;2]\n\
+         queue support members [Local/agent1@agents] callers []",
+    );
+
+    // A second call waits in the queue while its only member is paused.
+    ami.send(
+        &RawAction::new("QueuePause")
+            .header("Queue", "support")
+            .header("Interface", "Local/agent1@agents")
+            .header("Paused", "true"),
+    )
+    .unwrap();
+    let second = originate("200").channel().unwrap().into_owned(); // its ;1 half
+    let second_2 = second.replace(";1", ";2");
+    assert!(fake.enqueue("support", &second));
+    expect_state(
+        &live,
+        &fake,
+        "queued",
+        &format!(
+            "call [Local/100@test-00000000;1 Local/100@test-00000000;2]\n\
+             call [{second} {second_2}]\n\
+             queue support members [Local/agent1@agents paused] callers [1.{second}]"
+        ),
+    );
+
+    // The member comes back and takes the call: the caller leaves the queue
+    // and is bridged with the member's channel, which joins its call.
+    ami.send(
+        &RawAction::new("QueuePause")
+            .header("Queue", "support")
+            .header("Interface", "Local/agent1@agents")
+            .header("Paused", "false"),
+    )
+    .unwrap();
+    let until = Instant::now() + WAIT;
+    let agent = loop {
+        if let Some(a) = fake.channels().into_iter().find(|c| c.starts_with("Local/agent1@agents") && c.ends_with(";1"))
+        {
+            break a;
+        }
+        assert!(Instant::now() < until, "the member was never called: {:?}", fake.channels());
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let agent_2 = agent.replace(";1", ";2");
+    let mut members = [second.clone(), second_2.clone(), agent.clone(), agent_2.clone()];
+    members.sort();
+    let mut bridged = [second.clone(), agent.clone()];
+    bridged.sort();
+    expect_state(
+        &live,
+        &fake,
+        "answered by the member",
+        &format!(
+            "call [Local/100@test-00000000;1 Local/100@test-00000000;2]\n\
+             call [{}]\n\
+             bridge [{}]\n\
+             queue support members [Local/agent1@agents] callers []",
+            members.join(" "),
+            bridged.join(" ")
+        ),
+    );
+    let snap = live.snapshot();
+    assert_eq!(snap.queues["support"].answered, 1);
+    let call = snap.call_of(&second).unwrap();
+    assert!(call.answered.is_some() && call.ended.is_none());
+
+    // Hang everything up: nothing is left.
+    for c in fake.channels() {
+        fake.hangup(&c);
+    }
+    expect_state(&live, &fake, "all hung up", "queue support members [Local/agent1@agents] callers []");
+    ami.close();
+    follower.join().unwrap();
+}
