@@ -106,8 +106,8 @@ impl fmt::Debug for RawAction {
             .headers
             .iter()
             .map(|(k, v)| {
-                let secret = k.eq_ignore_ascii_case("secret") || k.eq_ignore_ascii_case("key");
-                (k.as_str(), if secret { "<redacted>" } else { v.as_str() })
+                let secret = crate::secret::is_secret(Some(&self.name), k);
+                (k.as_str(), if secret { crate::secret::REDACTED } else { v.as_str() })
             })
             .collect();
         d.field("headers", &shown).finish()

@@ -60,6 +60,7 @@ pub use message::{Header, Headers, Message, MessageKind};
 pub use originate::{OriginateOutcome, OriginateReason};
 pub use response::{command_output, Response};
 pub use transport::Transport;
+pub mod secret;
 pub mod service;
 pub mod typed;
 

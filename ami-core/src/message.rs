@@ -8,7 +8,6 @@ use std::borrow::Cow;
 use std::fmt;
 
 /// Keys whose values never appear in `Debug` output.
-const SECRET_KEYS: [&[u8]; 2] = [b"secret", b"key"];
 
 /// Marker for a line that has no colon.
 const NO_COLON: usize = usize::MAX;
@@ -90,14 +89,28 @@ impl<'a> Header<'a> {
     }
 }
 
-impl fmt::Debug for Header<'_> {
+/// A header shown with the secret policy of the message it is in.
+struct Shown<'a> {
+    header: Header<'a>,
+    secret: bool,
+}
+
+impl fmt::Debug for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let secret = SECRET_KEYS.iter().any(|k| self.name.eq_ignore_ascii_case(k));
-        match self.value {
-            None => write!(f, "{:?}", self.name_str()),
-            Some(_) if secret => write!(f, "{}: <redacted>", self.name_str()),
-            Some(_) => write!(f, "{}: {:?}", self.name_str(), self.value_str()),
+        match self.header.value {
+            None => write!(f, "{:?}", self.header.name_str()),
+            Some(_) if self.secret => write!(f, "{}: {}", self.header.name_str(), crate::secret::REDACTED),
+            Some(_) => write!(f, "{}: {:?}", self.header.name_str(), self.header.value_str()),
         }
+    }
+}
+
+impl fmt::Debug for Header<'_> {
+    /// Alone, a header is shown by its name's policy (see
+    /// [`secret`](crate::secret)); inside a [`Message`], by the message's.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secret = crate::secret::is_secret(None, &self.name_str());
+        Shown { header: *self, secret }.fmt(f)
     }
 }
 
@@ -361,8 +374,14 @@ impl Message {
 }
 
 impl fmt::Debug for Message {
+    /// Every header, secrets redacted by the [`secret`](crate::secret) policy.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.headers()).finish()
+        let name = crate::secret::message_name(self);
+        let shown = self.headers().map(|header| {
+            let secret = crate::secret::is_secret(name.as_deref(), &header.name_str());
+            Shown { header, secret }
+        });
+        f.debug_list().entries(shown).finish()
     }
 }
 
@@ -433,6 +452,11 @@ mod tests {
         assert!(d.contains("admin"));
         assert!(!d.contains("hunter2"), "{d}");
         assert!(!d.contains("abcdef"), "{d}");
+        // An AstDB key is no secret.
+        let d = format!("{:?}", msg("Action: DBPut\r\nFamily: f\r\nKey: visible\r\nVal: v"));
+        assert!(d.contains("visible"), "{d}");
+        let d = format!("{:?}", msg("Event: AuthDetail\r\nUsername: u\r\nPassword: p4ss\r\nMd5Cred: c0ffee"));
+        assert!(!d.contains("p4ss") && !d.contains("c0ffee") && d.contains("Username"), "{d}");
     }
 
     /// The obvious split: lines end at CRLF only, first colon, one space.
