@@ -7,8 +7,6 @@
 use std::borrow::Cow;
 use std::fmt;
 
-/// Keys whose values never appear in `Debug` output.
-
 /// Marker for a line that has no colon.
 const NO_COLON: usize = usize::MAX;
 
