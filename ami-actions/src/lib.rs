@@ -10,10 +10,46 @@
 //!   through `message()`, and nothing fails when a header is missing.
 //! - [`Event`]: every event type plus `Unknown`; [`Event::from_message`]
 //!   never fails.
-//! - [`meta`]: static tables of every action (parameters, list events) and
-//!   event (fields, classes), with the releases that have them.
+//! - [`meta`]: static tables of every action (parameters, list events,
+//!   follow-up event) and event (fields, classes), with the releases that
+//!   have them.
 //! - [`list`]: typed list items of a [`Response`] (`CoreShowChannels` ->
 //!   [`events::CoreShowChannel`]).
+//!
+//! # Answers
+//!
+//! `send` gives every action the same generic [`Response`]; typed views sit
+//! on top of it, so the raw headers are always there
+//! ([`list::ResponseExt`] brings the methods):
+//!
+//! - **A list** (`EventList: start`, items, a `...Complete` event):
+//!   `response.list_items(&action)` types the items as the action's item
+//!   event ([`typed::ListAction`]), `response.completion_as::<E>()` the
+//!   completion. Every action a real Asterisk 22 answers with a list has
+//!   this, also where Asterisk's XML declares no list (`BridgeList`,
+//!   `ConfbridgeList`, `ShowDialPlan`, `DBGetTree`...): the generator's
+//!   fixups add them from the recorded answers, with the events the XML
+//!   lacks.
+//! - **One event after the response** (`FAXStats`, `WaitEvent`): not part
+//!   of the response; it arrives with the events, typed like any other, and
+//!   [`meta`] names it (`follow_up`).
+//! - **No message at all**: Asterisk 22 answers `IAXnetstats` with a bare
+//!   empty line, so the typed action says it expects no response
+//!   ([`Action::expects_response`]) and `send` returns at once with an empty
+//!   response made by the client ([`Response::is_synthetic`]).
+//!
+//! ```no_run
+//! use ami_actions::list::ResponseExt;
+//! use ami_actions::{actions, Client, Config, Login};
+//!
+//! # fn main() -> Result<(), ami_actions::Error> {
+//! let mut session = Client::connect(&Config::new("127.0.0.1", 5038))?.login(&Login::new("admin", "secret"))?;
+//! let bridges = actions::BridgeList::new();
+//! for bridge in session.send(&bridges)?.list_items(&bridges).items {
+//!     println!("{:?} ({:?} channels)", bridge.bridge_uniqueid(), bridge.bridge_num_channels());
+//! }
+//! # Ok(()) }
+//! ```
 //!
 //! By default the types cover the union of the supported releases in the
 //! workspace's `spec/` (so actions removed in 21 are here for users of 20,

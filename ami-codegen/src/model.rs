@@ -78,6 +78,12 @@ pub struct Action {
     pub params: Vec<Param>,
     /// The event list it answers with.
     pub list: Option<ListResponse>,
+    /// The one event the server sends after the response, for an action
+    /// whose answer is not a list (`FAXStats` -> `FAXStats`).
+    pub follow_up: Option<FollowUp>,
+    /// Whether the server answers with a bare empty line instead of a
+    /// message (no `Response`, no `ActionID`): the client must not wait.
+    pub empty_answer: bool,
     /// Upstream prose (only kept when generating with prose).
     pub prose: Prose,
     /// Facts added by fixups, as rustdoc lines.
@@ -239,6 +245,15 @@ pub struct ListResponse {
     pub complete: String,
     /// When the list is sent, if not always.
     pub condition: Option<String>,
+    /// XML or fixup.
+    pub origin: Origin,
+}
+
+/// An event sent once after an action's response (not a list).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FollowUp {
+    /// The event's name.
+    pub event: String,
     /// XML or fixup.
     pub origin: Origin,
 }

@@ -224,6 +224,12 @@ pub struct ActionInfo {
     pub params: &'static [ParamInfo],
     /// The event list it answers with, if any.
     pub list: Option<ListInfo>,
+    /// The one event the server sends after its response, for an action
+    /// that is not a list (`FAXStats` -> `FAXStats`).
+    pub follow_up: Option<&'static str>,
+    /// Whether the server answers with a message; `false` when it answers
+    /// with a bare empty line (see [`Action::expects_response`]).
+    pub expects_response: bool,
     /// One-line summary (empty unless generated from a full upstream file).
     pub synopsis: &'static str,
     /// Its page on docs.asterisk.org (empty when Asterisk documents none).

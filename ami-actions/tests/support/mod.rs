@@ -88,3 +88,29 @@ pub fn transcript_server_bytes(text: &str) -> Vec<u8> {
     }
     out
 }
+
+/// The bytes the client sent in one transcript, in order.
+pub fn transcript_client_bytes(text: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let t = line.trim_start();
+        if !t.starts_with(|c: char| c.is_ascii_digit()) {
+            continue;
+        }
+        if let Some((_, rest)) = t.split_once(" C> ") {
+            out.extend(py_bytes(rest.trim_end()));
+        }
+    }
+    out
+}
+
+/// Every message of a client stream (no banner).
+pub fn requests(stream: &[u8]) -> Vec<Message> {
+    let mut d = Decoder::new();
+    d.feed(stream);
+    let mut out = Vec::new();
+    while let Some(m) = d.decode().unwrap() {
+        out.push(m);
+    }
+    out
+}
