@@ -1,7 +1,8 @@
 //! Typed answers the way a real server gives them: the fake Asterisk replays
 //! the answers recorded from Asterisk 22.10.1 (the every-action transcripts)
 //! to typed actions, and the typed views read them: list items and
-//! completions, follow-up events, and the answer that is only an empty line.
+//! completions, follow-up events, typed responses, and the answer that is
+//! only an empty line.
 
 mod support;
 
@@ -12,8 +13,8 @@ use std::time::Duration;
 use ami_actions::list::ResponseExt;
 use ami_actions::service::{Service, ServiceOptions};
 use ami_actions::testkit::FakeAsterisk;
-use ami_actions::typed::ActionType;
-use ami_actions::{actions, events, Client, Config, Event, Login, Message, Session};
+use ami_actions::typed::{ActionType, ResponseAction};
+use ami_actions::{actions, events, Action, Client, Config, Event, Login, Message, Response, Session};
 
 /// Every answer of the transcripts: `(action, the messages answering one
 /// request: its response and the events carrying its ActionID)`, in order.
@@ -79,6 +80,11 @@ fn config(fake: &FakeAsterisk) -> Config {
 
 fn session(fake: &FakeAsterisk) -> Session {
     Client::connect(&config(fake)).unwrap().login(&Login::new("admin", "admin-secret").events_off()).unwrap()
+}
+
+/// Sends a typed action and gives its typed response.
+fn typed<A: ResponseAction + Action>(s: &mut Session, action: &A) -> A::Response {
+    s.send(action).unwrap().typed_for(action)
 }
 
 #[test]
@@ -156,6 +162,78 @@ fn follow_up_events_arrive_after_the_response_and_are_typed() {
     let ev = Event::from_message(s.next_event_timeout(Duration::from_secs(10)).unwrap().expect("WaitEventComplete"));
     assert!(matches!(ev, Event::WaitEventComplete(_)), "{ev:?}");
     assert_eq!(actions::FAXStats::info().follow_up, Some("FAXStats"));
+}
+
+#[test]
+fn responses_with_data_come_typed() {
+    let Some(all) = recorded() else { return };
+    let fake = replaying(vec![
+        ("CoreStatus", answer_to(&all, "CoreStatus", success)),
+        ("CoreSettings", answer_to(&all, "CoreSettings", success)),
+        (
+            "ExtensionState",
+            answer_to(&all, "ExtensionState", |m| success(m) && m[0].contains("Hint") && m[0].get("Hint") != Some(b"")),
+        ),
+        ("MailboxCount", answer_to(&all, "MailboxCount", success)),
+        ("GetConfig", answer_to(&all, "GetConfig", |m| success(m) && m[0].contains("Category-000002"))),
+        ("ListCategories", answer_to(&all, "ListCategories", success)),
+        ("QueueRule", answer_to(&all, "QueueRule", |m| success(m) && m[0].get_all("RuleList").count() == 2)),
+        ("ListCommands", answer_to(&all, "ListCommands", success)),
+        ("Challenge", answer_to(&all, "Challenge", success)),
+        ("MixMonitor", answer_to(&all, "MixMonitor", success)),
+    ]);
+    let mut s = session(&fake);
+
+    let st = typed(&mut s, &actions::CoreStatus::new());
+    assert!(st.core_current_calls().is_some() && st.core_processed_calls().is_some());
+    assert!(st.core_startup_date().is_some());
+    let set = typed(&mut s, &actions::CoreSettings::new());
+    assert_eq!(set.asterisk_version().as_deref(), Some("22.10.1"));
+    assert_eq!(set.ami_version().as_deref(), Some("11.0.0"));
+    assert_eq!((set.core_cdr_enabled(), set.core_http_enabled()), (Some(true), Some(false)));
+    let ext = typed(&mut s, &actions::ExtensionState::new("2001", "hidden"));
+    assert_eq!((ext.hint().as_deref(), ext.status_text().as_deref()), (Some("Custom:hiddenlamp1"), Some("Idle")));
+    let mb = typed(&mut s, &actions::MailboxCount::new("1234@default"));
+    assert_eq!(mb.new_messages().as_deref(), Some("0"));
+
+    let conf = typed(&mut s, &actions::GetConfig::new("res_parking.conf"));
+    let categories = conf.categories();
+    assert!(categories.len() >= 3, "{categories:?}");
+    let lines: usize = (0..categories.len()).map(|i| conf.lines(i).len()).sum();
+    assert!(lines > 0 && conf.lines(categories.len()).is_empty());
+    assert!(conf.lines(0).iter().all(|l| l.contains('=')));
+    let cats = typed(&mut s, &actions::ListCategories::new("res_parking.conf"));
+    assert_eq!(cats.categories().len(), 3);
+
+    let rule = typed(&mut s, &actions::QueueRule::new());
+    let rules = rule.rule_lists();
+    assert_eq!(
+        rules.iter().map(|(name, rules)| (name.as_ref(), rules.len())).collect::<Vec<_>>(),
+        [("hiddenrule", 3), ("secondrule", 1)]
+    );
+    let list = typed(&mut s, &actions::ListCommands::new());
+    let commands = list.commands();
+    assert_eq!(commands.len(), 116);
+    assert!(commands.iter().any(|(name, synopsis)| name == "Ping" && synopsis.contains("Priv:")));
+
+    assert!(typed(&mut s, &actions::Challenge::new("MD5")).challenge().is_some_and(|c| !c.is_empty()));
+    assert!(typed(&mut s, &actions::MixMonitor::new("Local/900@test-0000002f;1")).mix_monitor_id().is_some());
+}
+
+#[test]
+fn typed_responses_work_on_the_fakes_own_answers_and_keep_the_response() {
+    let fake = FakeAsterisk::start().unwrap();
+    let mut s = session(&fake);
+    s.send(&actions::Setvar::new("ANSWER", "42")).unwrap();
+    let getvar = actions::Getvar::new("ANSWER");
+    let v = typed(&mut s, &getvar);
+    assert_eq!((v.variable().as_deref(), v.value().as_deref()), (Some("ANSWER"), Some("42")));
+    let response: Response = v.clone().into();
+    assert_eq!(&response, v.response());
+    assert_eq!(v.message(), response.message());
+    let pong: ami_actions::responses::Ping = s.send(&actions::Ping::new()).unwrap().typed();
+    assert_eq!(pong.ping().as_deref(), Some("Pong"));
+    assert!(pong.timestamp().is_some());
 }
 
 /// IAXnetstats is answered by a bare empty line: the typed action returns

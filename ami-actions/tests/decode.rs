@@ -159,6 +159,71 @@ fn transcript_answers_match_their_actions() {
     assert_eq!(lists.len(), 27, "{lists:?}");
 }
 
+/// Whether header `name` fits a response field pattern of the metadata
+/// (`Category-NNNNNN` stands for numbered names, `<Action>` for any name).
+fn fits(pattern: &str, name: &str) -> bool {
+    if pattern.starts_with('<') {
+        return true;
+    }
+    match pattern.split_once("-NNNNNN") {
+        Some((stem, rest)) => {
+            let numbers = name.get(stem.len()..).filter(|_| name[..stem.len()].eq_ignore_ascii_case(stem));
+            let parts = numbers.and_then(|n| n.strip_prefix('-')).map(|n| n.split('-').collect::<Vec<_>>());
+            parts.is_some_and(|p| {
+                p.len() == 1 + rest.matches("-NNNNNN").count()
+                    && p.iter().all(|n| n.bytes().all(|b| b.is_ascii_digit()))
+            })
+        }
+        None => pattern.eq_ignore_ascii_case(name),
+    }
+}
+
+/// Every successful plain response of the transcripts that carries data
+/// (headers beyond `Response`, `ActionID` and `Message`) belongs to an
+/// action whose metadata names those headers, so its typed view reads them;
+/// `Command` keeps its own output reading.
+#[test]
+fn transcript_responses_with_data_have_typed_views() {
+    let Some(dir) = support::shared("spec-upstream/transcripts") else { return };
+    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    let mut typed_seen = std::collections::BTreeSet::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let actions: BTreeMap<String, String> = support::requests(&support::transcript_client_bytes(&text))
+            .iter()
+            .filter_map(|m| Some((m.action_id()?.into_owned(), m.get_str("Action")?.into_owned())))
+            .collect();
+        for m in support::messages(&support::transcript_server_bytes(&text)) {
+            let Some(action) = m.action_id().and_then(|id| actions.get(id.as_ref()).cloned()) else { continue };
+            if m.event_name().is_some() || m.response().as_deref() != Some("Success") || m.contains("EventList") {
+                continue;
+            }
+            let data: Vec<String> = m
+                .headers()
+                .filter(|h| !h.is_bare_line() && !["Response", "ActionID", "Message"].iter().any(|k| h.is(k)))
+                .map(|h| h.name_str().into_owned())
+                .collect();
+            if data.is_empty() || action == "Command" {
+                continue;
+            }
+            let info = meta::action(&action).unwrap();
+            for name in &data {
+                assert!(
+                    info.response_fields.iter().any(|p| fits(p, name)),
+                    "{}: {action}'s response carries {name}, not in {:?}",
+                    f.display(),
+                    info.response_fields
+                );
+            }
+            typed_seen.insert(info.name);
+        }
+    }
+    println!("typed responses seen: {typed_seen:?}");
+    let with_fields = meta::ACTIONS.iter().filter(|a| !a.response_fields.is_empty()).count();
+    assert_eq!(typed_seen.len(), with_fields, "an action has response fields no transcript shows: {typed_seen:?}");
+}
+
 #[test]
 fn typed_accessors_read_real_events() {
     let Some(bytes) = support::corpus() else { return };

@@ -10,12 +10,25 @@
 use crate::model::{EnumValue, Param, Spec};
 
 mod lists;
+mod responses;
 
 /// A fixup declaring a list seen on the wire: its name, the table in
 /// [`lists`] and the reason with its evidence.
 macro_rules! wire_list {
     ($name:literal, $table:ident, $reason:literal) => {
         Fixup { name: $name, reason: $reason, apply: |s| lists::wire_list(s, $name, &lists::$table) }
+    };
+}
+
+/// A fixup declaring the data headers of an action's response: its name,
+/// the action, the table in [`responses`] and the evidence.
+macro_rules! wire_response {
+    ($name:literal, $action:literal, $table:ident, $evidence:literal) => {
+        Fixup {
+            name: $name,
+            reason: concat!("the XML documents no response headers; ", $action, "'s success carries data. ", $evidence),
+            apply: |s| responses::wire_response(s, $name, $action, responses::$table),
+        }
     };
 }
 
@@ -250,6 +263,65 @@ pub const FIXUPS: &[Fixup] = &[
         reason: "the PJSIP lists come from the XML alone: the capture server has no res_pjsip, so no transcript \
                  shows them; their docs say so",
         apply: lists::pjsip_lists_unverified,
+    },
+    wire_response!("challenge_response", "Challenge", CHALLENGE, "Evidence: 03_challenge_md5, 12_every_action_a"),
+    wire_response!(
+        "core_settings_response",
+        "CoreSettings",
+        CORE_SETTINGS,
+        "Evidence: 02_admin_basic_events_off, 12_every_action_a"
+    ),
+    wire_response!(
+        "core_status_response",
+        "CoreStatus",
+        CORE_STATUS,
+        "Evidence: 02_admin_basic_events_off, 12_every_action_a"
+    ),
+    wire_response!("events_response", "Events", EVENTS, "Evidence: 12_every_action_a (`Events: On` / `Off`)"),
+    wire_response!(
+        "extension_state_response",
+        "ExtensionState",
+        EXTENSION_STATE,
+        "Evidence: 02_admin_basic_events_off, 12_every_action_c"
+    ),
+    wire_response!(
+        "get_config_response",
+        "GetConfig",
+        GET_CONFIG,
+        "Evidence: 12_every_action_c (`Category-000000`, `Line-000000-000000`...)"
+    ),
+    wire_response!("get_config_json_response", "GetConfigJSON", GET_CONFIG_JSON, "Evidence: 12_every_action_c"),
+    wire_response!("getvar_response", "Getvar", GETVAR, "Evidence: 02_admin_basic_events_off, 12_every_action_a"),
+    wire_response!(
+        "list_categories_response",
+        "ListCategories",
+        LIST_CATEGORIES,
+        "Evidence: 12_every_action_c (`Category-000000`...)"
+    ),
+    wire_response!(
+        "list_commands_response",
+        "ListCommands",
+        LIST_COMMANDS,
+        "Evidence: 02_admin_basic_events_off, 12_every_action_a (one `<Action>: <synopsis>  (Priv: ...)` header \
+         per action)"
+    ),
+    wire_response!("mailbox_count_response", "MailboxCount", MAILBOX_COUNT, "Evidence: 12_every_action_c"),
+    wire_response!("mailbox_status_response", "MailboxStatus", MAILBOX_STATUS, "Evidence: 12_every_action_c"),
+    wire_response!("mix_monitor_response", "MixMonitor", MIX_MONITOR, "Evidence: 12_every_action_a"),
+    wire_response!("module_check_response", "ModuleCheck", MODULE_CHECK, "Evidence: 12_every_action_c"),
+    wire_response!("ping_response", "Ping", PING, "Evidence: 02_admin_basic_events_off, 12_every_action_a"),
+    wire_response!("presence_state_response", "PresenceState", PRESENCE_STATE, "Evidence: 12_every_action_c"),
+    wire_response!(
+        "queue_rule_response",
+        "QueueRule",
+        QUEUE_RULE,
+        "Evidence: 12_every_action_b (`RuleList` headers, each followed by its `Rule` lines)"
+    ),
+    Fixup {
+        name: "success_without_effect",
+        reason: "some actions answer `Response: Success` when they did nothing (unknown mailbox, queue or \
+                 message); the XML does not say so. Evidence: 12_every_action_a/b/c, see each action's note",
+        apply: responses::success_without_effect,
     },
     Fixup {
         name: "originate_response_reason",

@@ -103,6 +103,16 @@ fn action_doc(spec: &Spec, a: &Action) -> Vec<String> {
             l.push(format!("  Asterisk's XML does not declare it (fixup `{f}`)."));
         }
     }
+    if let Some(r) = &a.response {
+        let fields: Vec<String> = r.fields.iter().flat_map(|f| f.wire_patterns()).map(|p| format!("`{p}`")).collect();
+        l.push(format!(
+            "- Its success carries {}: read them with [`responses::{}`](crate::responses::{}) \
+             (`response.typed_for(&action)`).",
+            fields.join(", "),
+            r.ident,
+            r.ident
+        ));
+    }
     l.extend(docs::item_facts(spec, &a.since, a.releases, Some(url)));
     if !a.modules.is_empty() {
         l.push(format!("- Module: {}", a.modules.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")));

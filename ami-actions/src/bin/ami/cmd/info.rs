@@ -112,6 +112,9 @@ fn help_text(info: &ActionInfo) -> String {
         ),
         None => s.push_str("Answers with one response.\n"),
     }
+    if !info.response_fields.is_empty() {
+        s.push_str(&format!("  Its success carries: {}.\n", info.response_fields.join(", ")));
+    }
     if let Some(event) = info.follow_up {
         s.push_str(&format!(
             "Then the server sends one {event} event with the same ActionID; ami waits for it and prints it.\n"
@@ -208,6 +211,8 @@ fn help_json(info: &ActionInfo) -> Vec<u8> {
         Some(e) => json::push_str(&mut out, e),
         None => out.extend_from_slice(b"null"),
     }
+    out.extend_from_slice(b",\"response_fields\":");
+    json::push_str_array(&mut out, info.response_fields.iter().copied());
     out.extend_from_slice(format!(",\"expects_response\":{}", info.expects_response).as_bytes());
     out.extend_from_slice(b"}\n");
     out
@@ -231,7 +236,7 @@ mod tests {
     }
 
     #[test]
-    fn help_text_names_lists_and_follow_ups_from_the_wire() {
+    fn help_text_names_lists_follow_ups_and_data_from_the_wire() {
         let t = help_text(meta::action("ConfbridgeList").unwrap());
         assert!(t.contains("ConfbridgeList event(s), then ConfbridgeListComplete"), "{t}");
         assert!(!t.contains("Answers with one response."), "{t}");
@@ -241,6 +246,8 @@ mod tests {
         assert!(t.contains("one WaitEventComplete event"), "{t}");
         let t = help_text(meta::action("IAXnetstats").unwrap());
         assert!(t.contains("bare empty line") && !t.contains("one response"), "{t}");
+        let t = help_text(meta::action("Getvar").unwrap());
+        assert!(t.contains("Its success carries: Variable, Value."), "{t}");
         // Every list names its item and completion events.
         for a in meta::ACTIONS {
             let t = help_text(a);
@@ -262,6 +269,8 @@ mod tests {
         assert_eq!(v["expects_response"], true);
         let v: serde_json::Value = serde_json::from_slice(&help_json(meta::action("FAXStats").unwrap())).unwrap();
         assert_eq!(v["follow_up"], "FAXStats");
+        let v: serde_json::Value = serde_json::from_slice(&help_json(meta::action("CoreStatus").unwrap())).unwrap();
+        assert_eq!(v["response_fields"][4], "CoreCurrentCalls");
         let v: serde_json::Value = serde_json::from_slice(&help_json(meta::action("IAXnetstats").unwrap())).unwrap();
         assert_eq!(v["expects_response"], false);
     }
