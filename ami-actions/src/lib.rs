@@ -10,10 +10,56 @@
 //!   through `message()`, and nothing fails when a header is missing.
 //! - [`Event`]: every event type plus `Unknown`; [`Event::from_message`]
 //!   never fails.
-//! - [`meta`]: static tables of every action (parameters, list events) and
-//!   event (fields, classes), with the releases that have them.
-//! - [`list`]: typed list items of a [`Response`] (`CoreShowChannels` ->
-//!   [`events::CoreShowChannel`]).
+//! - [`responses`]: one typed view per action whose success carries data
+//!   (`Getvar`'s `Value`, `CoreStatus`, `GetConfig`...), over the
+//!   [`Response`].
+//! - [`meta`]: static tables of every action (parameters, list events,
+//!   follow-up event, response headers) and event (fields, classes), with
+//!   the releases that have them.
+//! - [`list`]: typed views of a [`Response`]: list items (`CoreShowChannels`
+//!   -> [`events::CoreShowChannel`]) and responses with data.
+//!
+//! # Answers
+//!
+//! `send` gives every action the same generic [`Response`]; typed views sit
+//! on top of it, so the raw headers are always there
+//! ([`list::ResponseExt`] brings the methods):
+//!
+//! - **A list** (`EventList: start`, items, a `...Complete` event):
+//!   `response.list_items(&action)` types the items as the action's item
+//!   event ([`typed::ListAction`]), `response.completion_as::<E>()` the
+//!   completion. Every action a real Asterisk 22 answers with a list has
+//!   this, also where Asterisk's XML declares no list (`BridgeList`,
+//!   `ConfbridgeList`, `ShowDialPlan`, `DBGetTree`...): the generator's
+//!   fixups add them from the recorded answers, with the events the XML
+//!   lacks.
+//! - **Data in the response** (`Getvar`, `CoreStatus`, `ExtensionState`,
+//!   `MailboxCount`...): `response.typed_for(&action)` wraps it in the
+//!   action's view from [`responses`] ([`typed::ResponseAction`]), with an
+//!   accessor per header a real server sends; `response.typed::<T>()` picks
+//!   the view by type. `Command` keeps [`command_output`].
+//! - **One event after the response** (`FAXStats`, `WaitEvent`): not part
+//!   of the response; it arrives with the events, typed like any other, and
+//!   [`meta`] names it (`follow_up`).
+//! - **No message at all**: Asterisk 22 answers `IAXnetstats` with a bare
+//!   empty line, so the typed action says it expects no response
+//!   ([`Action::expects_response`]) and `send` returns at once with an empty
+//!   response made by the client ([`Response::is_synthetic`]).
+//!
+//! ```no_run
+//! use ami_actions::list::ResponseExt;
+//! use ami_actions::{actions, Client, Config, Login};
+//!
+//! # fn main() -> Result<(), ami_actions::Error> {
+//! let mut session = Client::connect(&Config::new("127.0.0.1", 5038))?.login(&Login::new("admin", "secret"))?;
+//! let status = session.send(&actions::CoreStatus::new())?.typed_for(&actions::CoreStatus::new());
+//! println!("{:?} calls up", status.core_current_calls());
+//! let bridges = actions::BridgeList::new();
+//! for bridge in session.send(&bridges)?.list_items(&bridges).items {
+//!     println!("{:?} ({:?} channels)", bridge.bridge_uniqueid(), bridge.bridge_num_channels());
+//! }
+//! # Ok(()) }
+//! ```
 //!
 //! By default the types cover the union of the supported releases in the
 //! workspace's `spec/` (so actions removed in 21 are here for users of 20,
@@ -131,6 +177,46 @@ macro_rules! __ami_event {
     };
 }
 
+/// Trait boilerplate for a generated response type (named like its action).
+macro_rules! __ami_response {
+    ($ty:ident, $name:literal) => {
+        impl $ty {
+            /// The response, for raw access to every header, listed or not.
+            pub fn response(&self) -> &ami_core::Response {
+                &self.response
+            }
+            /// The response message (shortcut for `response().message()`).
+            pub fn message(&self) -> &ami_core::Message {
+                self.response.message()
+            }
+            /// Gives the response back.
+            pub fn into_response(self) -> ami_core::Response {
+                self.response
+            }
+        }
+        impl ami_core::typed::TypedResponse for $ty {
+            const ACTION: &'static str = $name;
+            fn from_response(response: ami_core::Response) -> Self {
+                $ty { response }
+            }
+            fn response(&self) -> &ami_core::Response {
+                &self.response
+            }
+            fn into_response(self) -> ami_core::Response {
+                self.response
+            }
+        }
+        impl ami_core::typed::ResponseAction for crate::actions::$ty {
+            type Response = $ty;
+        }
+        impl From<$ty> for ami_core::Response {
+            fn from(r: $ty) -> ami_core::Response {
+                r.response
+            }
+        }
+    };
+}
+
 /// Conversions and trait boilerplate for a generated enum.
 macro_rules! __ami_enum {
     ($ty:ident) => {
@@ -182,6 +268,16 @@ mod event {
     include!(concat!(env!("OUT_DIR"), "/event.rs"));
 }
 pub use event::Event;
+
+/// Typed views of the responses that carry data (generated): one per
+/// action whose success has headers beyond `Response`, `ActionID` and
+/// `Message` (`Getvar`'s `Value`, `CoreStatus`, `ExtensionState`...), named
+/// like the action. Get one with
+/// [`ResponseExt::typed_for`](list::ResponseExt::typed_for) or
+/// [`ResponseExt::typed`](list::ResponseExt::typed).
+pub mod responses {
+    include!(concat!(env!("OUT_DIR"), "/responses.rs"));
+}
 
 /// Static tables of every generated action and event (generated): names,
 /// parameters, list events, classes, since-versions, releases.

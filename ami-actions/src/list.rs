@@ -1,10 +1,37 @@
-//! Typed list items of a [`Response`].
+//! Typed views of a [`Response`]: its list items, and the data of its
+//! headers.
 //!
 //! Actions such as `CoreShowChannels` answer with a list of events closed by
 //! a completion event; the client collects them into the [`Response`]. Here
 //! they become typed: [`ResponseExt::list_items`] takes the action's own
 //! item type from its [`ListAction`] impl, [`ResponseExt::items_as`] any
 //! [`FromMessage`] type. Items of another type are kept apart, never dropped.
+//!
+//! Actions such as `Getvar` or `CoreStatus` answer with data in the
+//! response's own headers: [`ResponseExt::typed_for`] wraps the response in
+//! the action's typed view from [`crate::responses`] (its [`ResponseAction`]
+//! impl), [`ResponseExt::typed`] in any [`TypedResponse`].
+//!
+//! ```
+//! use ami_actions::list::ResponseExt;
+//! use ami_actions::testkit::FakeAsterisk;
+//! use ami_actions::{actions, responses, Client, Config, Login};
+//!
+//! let fake = FakeAsterisk::start()?;
+//! let config = Config::new("127.0.0.1", fake.addr().port());
+//! let mut session = Client::connect(&config)?.login(&Login::new("admin", "admin-secret").events_off())?;
+//! session.send(&actions::Setvar::new("ANSWER", "42"))?;
+//!
+//! let getvar = actions::Getvar::new("ANSWER");
+//! let answer = session.send(&getvar)?.typed_for(&getvar);
+//! assert_eq!(answer.value().as_deref(), Some("42"));
+//!
+//! // Or name the type; the response itself stays reachable.
+//! let pong: responses::Ping = session.send(&actions::Ping::new())?.typed();
+//! assert_eq!(pong.ping().as_deref(), Some("Pong"));
+//! assert!(pong.response().message().contains("Timestamp"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! ```
 //! use ami_actions::list::typed_items;
@@ -19,7 +46,7 @@
 //! assert_eq!(items.other.len(), 1);
 //! ```
 
-use ami_core::typed::{FromMessage, ListAction};
+use ami_core::typed::{FromMessage, ListAction, ResponseAction, TypedResponse};
 use ami_core::{Message, Response};
 
 /// List items converted to `T`, and the messages that were not a `T`.
@@ -63,6 +90,14 @@ pub trait ResponseExt {
 
     /// The completion event as `T`, if there was one of that type.
     fn completion_as<T: FromMessage>(&self) -> Option<T>;
+
+    /// The response as the typed view `T` (any [`TypedResponse`]; the
+    /// response does not say which action it answers, so pick the right one).
+    fn typed<T: TypedResponse>(self) -> T;
+
+    /// The response as the typed view of the action that was sent
+    /// (`responses::Getvar` for `actions::Getvar`).
+    fn typed_for<A: ResponseAction>(self, action: &A) -> A::Response;
 }
 
 impl ResponseExt for Response {
@@ -80,5 +115,13 @@ impl ResponseExt for Response {
 
     fn completion_as<T: FromMessage>(&self) -> Option<T> {
         T::from_message(self.completion()?.clone()).ok()
+    }
+
+    fn typed<T: TypedResponse>(self) -> T {
+        T::from_response(self)
+    }
+
+    fn typed_for<A: ResponseAction>(self, _action: &A) -> A::Response {
+        A::Response::from_response(self)
     }
 }

@@ -71,13 +71,24 @@ fn list_actions_name_their_items() {
     assert_eq!(actions::Status::COMPLETE, "StatusComplete");
     let info = meta::action("hangup").unwrap();
     assert!(info.list.unwrap().condition.contains("regular expression"));
+    // Lists taken from the wire, with the item's own type.
+    let _: fn(&ami_actions::Response) -> Vec<events::BridgeListItem> =
+        |r| ami_actions::list::ResponseExt::list_items(r, &actions::BridgeList::new()).items;
+    assert_eq!(actions::ConfbridgeList::ITEMS, ["ConfbridgeList"]);
+    assert_eq!(actions::ConfbridgeList::COMPLETE, "ConfbridgeListComplete");
+    assert_eq!(actions::IAXregistry::ITEMS, ["RegistryEntry"]);
+    assert_eq!(actions::VoicemailBoxSummary::COMPLETE, "VoicemailBoxDetailComplete");
+    assert_eq!(meta::action("WaitEvent").unwrap().follow_up, Some("WaitEventComplete"));
+    assert_eq!(meta::action("FAXStats").unwrap().follow_up, Some("FAXStats"));
 }
 
 #[test]
 fn metadata_tables() {
     assert_eq!(meta::RELEASES, ["20.20.1", "21.12.3", "22.10.1", "23.4.1"]);
     assert_eq!(meta::ACTIONS.len(), 169);
-    assert_eq!(meta::EVENTS.len(), 191);
+    // 191 documented or added before, 27 added from the wire with the lists
+    // and the follow-up event the XML does not declare.
+    assert_eq!(meta::EVENTS.len(), 218);
     let sip = meta::action("SIPpeers").unwrap();
     assert_eq!(sip.releases, ["20.20.1"]);
     assert!(

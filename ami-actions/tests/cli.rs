@@ -151,6 +151,36 @@ fn ping_prints_the_response_as_text() {
 }
 
 #[test]
+fn an_answer_that_is_only_an_empty_line_returns_at_once() {
+    // The fake answers IAXnetstats with a bare empty line, as Asterisk 22 does.
+    let fake = FakeAsterisk::start().unwrap();
+    let r = run_args(&mut ami(&fake), &["-v", "IAXnetstats"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.stdout, "", "{r:?}");
+    assert!(r.stderr.contains("bare empty line"), "{r:?}");
+    assert_eq!(sent(&fake, "IAXnetstats").len(), 1);
+    assert_eq!(sent(&fake, "Logoff").len(), 1, "the session went on to log off: {r:?}");
+}
+
+#[test]
+fn follow_up_event_is_waited_for_and_printed() {
+    let fake = FakeAsterisk::start().unwrap();
+    fake.on_action("FAXStats", |req| {
+        let id = req.get_str("ActionID").unwrap_or_default().into_owned();
+        vec![
+            ami_actions::testkit::response(req, "Success", &[("Message", "FAXStats event will follow")]),
+            Message::from_pairs([("Event", "FAXStats"), ("ActionID", id.as_str()), ("CurrentSessions", "0")]),
+        ]
+    });
+    let r = run_args(&mut ami(&fake), &["--json", "FAXStats"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let lines = r.json_lines();
+    assert_eq!(lines.len(), 2, "{r:?}");
+    assert_eq!(lines[0]["Message"], "FAXStats event will follow");
+    assert_eq!((&lines[1]["Event"], &lines[1]["CurrentSessions"]), (&Value::from("FAXStats"), &Value::from("0")));
+}
+
+#[test]
 fn json_response_reads_back() {
     let fake = FakeAsterisk::start().unwrap();
     let r = run_args(&mut ami(&fake), &["--json", "Ping"]);
@@ -933,6 +963,12 @@ fn help_describes_an_action() {
     assert!(r.stdout.contains("CoreShowChannel event(s), then CoreShowChannelsComplete"), "{r:?}");
     let r = run_args(&mut bare_ami(), &["Originate", "--help"]);
     assert!(r.stdout.contains("Variable") && r.stdout.contains("may repeat"), "{r:?}");
+    // Lists the XML does not declare, taken from the wire.
+    let r = run_args(&mut bare_ami(), &["help", "ConfbridgeList"]);
+    assert!(r.stdout.contains("ConfbridgeList event(s), then ConfbridgeListComplete"), "{r:?}");
+    assert!(!r.stdout.contains("Answers with one response."), "{r:?}");
+    let r = run_args(&mut bare_ami(), &["help", "WaitEvent"]);
+    assert!(r.stdout.contains("one WaitEventComplete event with the same ActionID"), "{r:?}");
     let r = run_args(&mut bare_ami(), &["--help"]);
     assert_eq!(r.code, 0);
     for code in

@@ -7,7 +7,30 @@
 //! require every fixup to apply to the supported releases, so a fixup that
 //! no longer applies is noticed and removed.
 
-use crate::model::{EnumValue, Event, ListResponse, Origin, Param, Spec};
+use crate::model::{EnumValue, Param, Spec};
+
+mod lists;
+mod responses;
+
+/// A fixup declaring a list seen on the wire: its name, the table in
+/// [`lists`] and the reason with its evidence.
+macro_rules! wire_list {
+    ($name:literal, $table:ident, $reason:literal) => {
+        Fixup { name: $name, reason: $reason, apply: |s| lists::wire_list(s, $name, &lists::$table) }
+    };
+}
+
+/// A fixup declaring the data headers of an action's response: its name,
+/// the action, the table in [`responses`] and the evidence.
+macro_rules! wire_response {
+    ($name:literal, $action:literal, $table:ident, $evidence:literal) => {
+        Fixup {
+            name: $name,
+            reason: concat!("the XML documents no response headers; ", $action, "'s success carries data. ", $evidence),
+            apply: |s| responses::wire_response(s, $name, $action, responses::$table),
+        }
+    };
+}
 
 /// One patch over the model.
 pub struct Fixup {
@@ -72,23 +95,234 @@ pub const FIXUPS: &[Fixup] = &[
     },
     Fixup {
         name: "wire_only_events",
-        reason: "events sent in lists that the XML does not document: DBGetResponse, DBGetComplete, QueueMember, QueueStatusComplete, ChannelHungup, ChannelsHungupListComplete",
-        apply: wire_only_events,
+        reason: "events sent in lists that the XML does not document: DBGetResponse, DBGetComplete, QueueMember, \
+                 QueueStatusComplete, ChannelHungup, ChannelsHungupListComplete. Evidence: 02_admin_basic_events_off \
+                 and 12_every_action_c (DBGet), 12_every_action_b (QueueStatus), 12_every_action_a (Hangup /regex/)",
+        apply: lists::wire_only_events,
     },
-    Fixup { name: "queue_status_list", reason: "QueueStatus answers with a list the XML does not declare", apply: queue_status_list },
-    Fixup { name: "db_get_list", reason: "DBGet answers with a list the XML does not declare", apply: db_get_list },
+    Fixup {
+        name: "queue_status_list",
+        reason: "QueueStatus answers with a list the XML does not declare. Evidence: 12_every_action_b, \
+                 QueueParams/QueueMember/QueueEntry items (5, 3, none), then QueueStatusComplete",
+        apply: lists::queue_status_list,
+    },
+    Fixup {
+        name: "db_get_list",
+        reason: "DBGet answers with a list the XML does not declare. Evidence: 02_admin_basic_events_off and \
+                 12_every_action_c, one DBGetResponse, then DBGetComplete",
+        apply: lists::db_get_list,
+    },
     Fixup {
         name: "hangup_regex_list",
-        reason: "Hangup with a /regex/ channel answers with a list the XML does not declare",
-        apply: hangup_regex_list,
+        reason: "Hangup with a /regex/ channel answers with a list the XML does not declare. Evidence: \
+                 12_every_action_a, ChannelHungup x1 (none when nothing matches), then ChannelsHungupListComplete; \
+                 by name or Uniqueid the answer is plain",
+        apply: lists::hangup_regex_list,
     },
-    Fixup { name: "agents_list", reason: "Agents answers with a list the XML does not declare", apply: agents_list },
+    Fixup {
+        name: "agents_list",
+        reason: "Agents answers with a list the XML does not declare. Evidence: 12_every_action_b, \
+                 `EventList: start`, no items (no agents configured), then AgentsComplete",
+        apply: lists::agents_list,
+    },
     Fixup {
         name: "fax_sessions_list",
-        reason: "FAXSessions answers with a list the XML does not declare",
-        apply: fax_sessions_list,
+        reason: "FAXSessions answers with a list the XML does not declare. Evidence: 12_every_action_c, \
+                 `EventList: Start`, no items (no fax sessions), then FAXSessionsComplete with Total",
+        apply: lists::fax_sessions_list,
     },
-    Fixup { name: "mwi_get_list", reason: "MWIGet answers with a list the XML does not declare", apply: mwi_get_list },
+    Fixup {
+        name: "mwi_get_list",
+        reason: "MWIGet answers with a list the XML does not declare; the XML documents its MWIGet and \
+                 MWIGetComplete events (the capture server has no MWIGet action)",
+        apply: lists::mwi_get_list,
+    },
+    wire_list!(
+        "bridge_list_list",
+        BRIDGE_LIST,
+        "BridgeList answers with a list the XML does not declare. Evidence: 12_every_action_b, five requests: \
+         `EventList: start`, then 1, 5, 0, 3 and 1 BridgeListItem events, then BridgeListComplete"
+    ),
+    wire_list!(
+        "bridge_technology_list_list",
+        BRIDGE_TECHNOLOGY_LIST,
+        "BridgeTechnologyList answers with a list the XML does not declare. Evidence: 12_every_action_b, \
+         BridgeTechnologyListItem x4, then BridgeTechnologyListComplete"
+    ),
+    wire_list!(
+        "confbridge_list_list",
+        CONFBRIDGE_LIST,
+        "ConfbridgeList answers with a list the XML does not declare (it documents the item event only). \
+         Evidence: 12_every_action_b, ConfbridgeList x2, then ConfbridgeListComplete"
+    ),
+    wire_list!(
+        "confbridge_list_rooms_list",
+        CONFBRIDGE_LIST_ROOMS,
+        "ConfbridgeListRooms answers with a list the XML does not declare (it documents the item event only). \
+         Evidence: 12_every_action_b, ConfbridgeListRooms x1, then ConfbridgeListRoomsComplete"
+    ),
+    wire_list!(
+        "core_show_channel_map_list",
+        CORE_SHOW_CHANNEL_MAP,
+        "CoreShowChannelMap answers with a list the XML does not declare (it documents the completion event \
+         only). Evidence: 12_every_action_a, no items for a channel that is not bridged; 12_every_action_b, \
+         CoreShowChannelMap x2 for a bridged one; then CoreShowChannelMapComplete"
+    ),
+    wire_list!(
+        "db_get_tree_list",
+        DB_GET_TREE,
+        "DBGetTree answers with a list the XML does not declare. Evidence: 12_every_action_c, \
+         DBGetTreeResponse x3, x1 and none, then DBGetTreeComplete"
+    ),
+    wire_list!(
+        "iax_peers_list",
+        IAX_PEERS,
+        "IAXpeers answers with a list the XML does not declare. Evidence: 12_every_action_c, `EventList: start`, \
+         no items (no peers configured), then PeerlistComplete; the item event is the PeerEntry that \
+         channels/chan_iax2.c of 22.10.1 writes"
+    ),
+    wire_list!(
+        "iax_peerlist_list",
+        IAX_PEERLIST,
+        "IAXpeerlist answers with a list the XML does not declare. Evidence: 12_every_action_c, \
+         `EventList: start`, no items (no peers configured), then PeerlistComplete; the item event is the \
+         PeerEntry that channels/chan_iax2.c of 22.10.1 writes"
+    ),
+    wire_list!(
+        "iax_registry_list",
+        IAX_REGISTRY,
+        "IAXregistry answers with a list the XML does not declare. Evidence: 12_every_action_c, \
+         `EventList: start`, no items (no registrations), then RegistrationsComplete; the item event is the \
+         RegistryEntry that channels/chan_iax2.c of 22.10.1 writes"
+    ),
+    wire_list!(
+        "parked_calls_list",
+        PARKED_CALLS,
+        "ParkedCalls answers with a list the XML does not declare (it documents the item event only). \
+         Evidence: 12_every_action_b, ParkedCall x1 (twice), then ParkedCallsComplete with Total"
+    ),
+    wire_list!(
+        "parkinglots_list",
+        PARKINGLOTS,
+        "Parkinglots answers with a list the XML does not declare. Evidence: 12_every_action_b, Parkinglot x2, \
+         then ParkinglotsComplete"
+    ),
+    wire_list!(
+        "queue_summary_list",
+        QUEUE_SUMMARY,
+        "QueueSummary answers with a list the XML does not declare. Evidence: 12_every_action_b, \
+         QueueSummary events x2 and x1, then QueueSummaryComplete"
+    ),
+    wire_list!(
+        "show_dial_plan_list",
+        SHOW_DIAL_PLAN,
+        "ShowDialPlan answers with a list the XML does not declare. Evidence: 12_every_action_c, ListDialplan \
+         x4 and x1, then ShowDialPlanComplete with ListExtensions, ListPriorities and ListContexts"
+    ),
+    wire_list!(
+        "voicemail_users_list_list",
+        VOICEMAIL_USERS_LIST,
+        "VoicemailUsersList answers with a list the XML does not declare. Evidence: 12_every_action_c, \
+         VoicemailUserEntry x3, then VoicemailUserEntryComplete"
+    ),
+    wire_list!(
+        "voicemail_user_status_list",
+        VOICEMAIL_USER_STATUS,
+        "VoicemailUserStatus answers with a list the XML does not declare. Evidence: 12_every_action_c, \
+         VoicemailUserDetail x1, then VoicemailUserDetailComplete; an unknown mailbox gets a plain response"
+    ),
+    wire_list!(
+        "voicemail_box_summary_list",
+        VOICEMAIL_BOX_SUMMARY,
+        "VoicemailBoxSummary answers with a list the XML does not declare. Evidence: 12_every_action_c, \
+         `EventList: start`, no items (an empty mailbox), then VoicemailBoxDetailComplete; an unknown mailbox \
+         gets a plain response; the item event is the VoicemailBoxDetail that apps/app_voicemail.c of \
+         22.10.1 writes"
+    ),
+    Fixup {
+        name: "fax_stats_follow_up",
+        reason: "FAXStats is not a list but sends one FAXStats event after its response. Evidence: \
+                 12_every_action_c, `Message: FAXStats event will follow`, then FAXStats with the ActionID",
+        apply: |s| lists::follow_up(s, "fax_stats_follow_up", "FAXStats", &lists::FAX_STATS_EVENT),
+    },
+    Fixup {
+        name: "wait_event_follow_up",
+        reason: "WaitEvent is not a list but sends WaitEventComplete after its response, an event the XML does \
+                 not document. Evidence: 12_every_action_a, `Message: Waiting for Event completed.`, then \
+                 WaitEventComplete with the ActionID",
+        apply: |s| lists::follow_up(s, "wait_event_follow_up", "WaitEvent", &lists::WAIT_EVENT_COMPLETE),
+    },
+    Fixup {
+        name: "iax_netstats_empty_answer",
+        reason: "IAXnetstats answers with a bare empty line, not a message. Evidence: 12_every_action_c, \
+                 the only bytes answering it are b'\\r\\n': no Response, no ActionID",
+        apply: lists::iax_netstats_empty_answer,
+    },
+    Fixup {
+        name: "pjsip_lists_unverified",
+        reason: "the PJSIP lists come from the XML alone: the capture server has no res_pjsip, so no transcript \
+                 shows them; their docs say so",
+        apply: lists::pjsip_lists_unverified,
+    },
+    wire_response!("challenge_response", "Challenge", CHALLENGE, "Evidence: 03_challenge_md5, 12_every_action_a"),
+    wire_response!(
+        "core_settings_response",
+        "CoreSettings",
+        CORE_SETTINGS,
+        "Evidence: 02_admin_basic_events_off, 12_every_action_a"
+    ),
+    wire_response!(
+        "core_status_response",
+        "CoreStatus",
+        CORE_STATUS,
+        "Evidence: 02_admin_basic_events_off, 12_every_action_a"
+    ),
+    wire_response!("events_response", "Events", EVENTS, "Evidence: 12_every_action_a (`Events: On` / `Off`)"),
+    wire_response!(
+        "extension_state_response",
+        "ExtensionState",
+        EXTENSION_STATE,
+        "Evidence: 02_admin_basic_events_off, 12_every_action_c"
+    ),
+    wire_response!(
+        "get_config_response",
+        "GetConfig",
+        GET_CONFIG,
+        "Evidence: 12_every_action_c (`Category-000000`, `Line-000000-000000`...)"
+    ),
+    wire_response!("get_config_json_response", "GetConfigJSON", GET_CONFIG_JSON, "Evidence: 12_every_action_c"),
+    wire_response!("getvar_response", "Getvar", GETVAR, "Evidence: 02_admin_basic_events_off, 12_every_action_a"),
+    wire_response!(
+        "list_categories_response",
+        "ListCategories",
+        LIST_CATEGORIES,
+        "Evidence: 12_every_action_c (`Category-000000`...)"
+    ),
+    wire_response!(
+        "list_commands_response",
+        "ListCommands",
+        LIST_COMMANDS,
+        "Evidence: 02_admin_basic_events_off, 12_every_action_a (one `<Action>: <synopsis>  (Priv: ...)` header \
+         per action)"
+    ),
+    wire_response!("mailbox_count_response", "MailboxCount", MAILBOX_COUNT, "Evidence: 12_every_action_c"),
+    wire_response!("mailbox_status_response", "MailboxStatus", MAILBOX_STATUS, "Evidence: 12_every_action_c"),
+    wire_response!("mix_monitor_response", "MixMonitor", MIX_MONITOR, "Evidence: 12_every_action_a"),
+    wire_response!("module_check_response", "ModuleCheck", MODULE_CHECK, "Evidence: 12_every_action_c"),
+    wire_response!("ping_response", "Ping", PING, "Evidence: 02_admin_basic_events_off, 12_every_action_a"),
+    wire_response!("presence_state_response", "PresenceState", PRESENCE_STATE, "Evidence: 12_every_action_c"),
+    wire_response!(
+        "queue_rule_response",
+        "QueueRule",
+        QUEUE_RULE,
+        "Evidence: 12_every_action_b (`RuleList` headers, each followed by its `Rule` lines)"
+    ),
+    Fixup {
+        name: "success_without_effect",
+        reason: "some actions answer `Response: Success` when they did nothing (unknown mailbox, queue or \
+                 message); the XML does not say so. Evidence: 12_every_action_a/b/c, see each action's note",
+        apply: responses::success_without_effect,
+    },
     Fixup {
         name: "originate_response_reason",
         reason: "OriginateResponse's Reason codes are not documented: 0 failed, 1 hung up, 3 no answer, 4 answered, 5 busy, 8 congestion",
@@ -183,127 +417,6 @@ fn user_event_free_headers(spec: &mut Spec) -> Result<(), String> {
         "Any number of headers of your own go with `.header(name, value)` (fixup `user_event_free_headers`).".into(),
     );
     Ok(())
-}
-
-/// `(event, fields, action whose releases it takes)`
-const WIRE_ONLY: &[(&str, &[&str], &str)] = &[
-    ("DBGetResponse", &["Family", "Key", "Val"], "DBGet"),
-    ("DBGetComplete", &["EventList", "ListItems"], "DBGet"),
-    (
-        "QueueMember",
-        &[
-            "Queue",
-            "Name",
-            "Location",
-            "StateInterface",
-            "Membership",
-            "Penalty",
-            "CallsTaken",
-            "LastCall",
-            "LastPause",
-            "LoginTime",
-            "InCall",
-            "Status",
-            "Paused",
-            "PausedReason",
-            "Wrapuptime",
-        ],
-        "QueueStatus",
-    ),
-    ("QueueStatusComplete", &["EventList", "ListItems"], "QueueStatus"),
-    ("ChannelHungup", &["Channel"], "Hangup"),
-    ("ChannelsHungupListComplete", &["EventList", "ListItems"], "Hangup"),
-];
-
-fn wire_only_events(spec: &mut Spec) -> Result<(), String> {
-    let mut added = 0;
-    for &(name, fields, action) in WIRE_ONLY {
-        if spec.event(name).is_some() {
-            continue;
-        }
-        let Some(releases) = spec.actions.iter().find(|a| a.name == action).map(|a| a.releases) else { continue };
-        let fields = fields.iter().map(|f| Param { releases, ..Param::named(f) }).collect();
-        spec.events.push(Event {
-            name: name.to_string(),
-            releases,
-            fields,
-            origin: Origin::Fixup("wire_only_events"),
-            notes: vec![format!(
-                "Sent as part of the answer to the `{action}` action; Asterisk's XML does not document it (fixup `wire_only_events`)."
-            )],
-            ..Event::default()
-        });
-        added += 1;
-    }
-    spec.events.sort_by_key(|e| (e.name.to_ascii_lowercase(), e.name.clone()));
-    if added == 0 {
-        Err("every wire-only event is documented now, or their actions are missing".into())
-    } else {
-        Ok(())
-    }
-}
-
-fn add_list(
-    spec: &mut Spec,
-    action: &str,
-    items: &[&str],
-    complete: &str,
-    condition: Option<&str>,
-    fixup: &'static str,
-) -> Result<(), String> {
-    let missing: Vec<&str> = items.iter().chain([&complete]).copied().filter(|e| spec.event(e).is_none()).collect();
-    if !missing.is_empty() {
-        return Err(format!("events {missing:?} are not defined"));
-    }
-    let a = spec.action_mut(action).ok_or_else(|| format!("no action {action}"))?;
-    if a.list.is_some() {
-        return Err(format!("{action} declares its list response now"));
-    }
-    a.list = Some(ListResponse {
-        items: items.iter().map(|s| s.to_string()).collect(),
-        complete: complete.to_string(),
-        condition: condition.map(str::to_string),
-        origin: Origin::Fixup(fixup),
-    });
-    Ok(())
-}
-
-fn queue_status_list(spec: &mut Spec) -> Result<(), String> {
-    add_list(
-        spec,
-        "QueueStatus",
-        &["QueueParams", "QueueMember", "QueueEntry"],
-        "QueueStatusComplete",
-        None,
-        "queue_status_list",
-    )
-}
-
-fn db_get_list(spec: &mut Spec) -> Result<(), String> {
-    add_list(spec, "DBGet", &["DBGetResponse"], "DBGetComplete", None, "db_get_list")
-}
-
-fn hangup_regex_list(spec: &mut Spec) -> Result<(), String> {
-    add_list(
-        spec,
-        "Hangup",
-        &["ChannelHungup"],
-        "ChannelsHungupListComplete",
-        Some("only when Channel is a regular expression between slashes, e.g. `/^PJSIP\\/100-.*$/`; otherwise a plain response"),
-        "hangup_regex_list",
-    )
-}
-
-fn agents_list(spec: &mut Spec) -> Result<(), String> {
-    add_list(spec, "Agents", &["Agents"], "AgentsComplete", None, "agents_list")
-}
-
-fn fax_sessions_list(spec: &mut Spec) -> Result<(), String> {
-    add_list(spec, "FAXSessions", &["FAXSessionsEntry"], "FAXSessionsComplete", None, "fax_sessions_list")
-}
-
-fn mwi_get_list(spec: &mut Spec) -> Result<(), String> {
-    add_list(spec, "MWIGet", &["MWIGet"], "MWIGetComplete", None, "mwi_get_list")
 }
 
 fn originate_response_reason(spec: &mut Spec) -> Result<(), String> {

@@ -78,6 +78,15 @@ pub struct Action {
     pub params: Vec<Param>,
     /// The event list it answers with.
     pub list: Option<ListResponse>,
+    /// The one event the server sends after the response, for an action
+    /// whose answer is not a list (`FAXStats` -> `FAXStats`).
+    pub follow_up: Option<FollowUp>,
+    /// The data headers of its successful response, when known (none of
+    /// them are in Asterisk's XML: fixups add what the wire shows).
+    pub response: Option<ResponseSpec>,
+    /// Whether the server answers with a bare empty line instead of a
+    /// message (no `Response`, no `ActionID`): the client must not wait.
+    pub empty_answer: bool,
     /// Upstream prose (only kept when generating with prose).
     pub prose: Prose,
     /// Facts added by fixups, as rustdoc lines.
@@ -241,6 +250,82 @@ pub struct ListResponse {
     pub condition: Option<String>,
     /// XML or fixup.
     pub origin: Origin,
+}
+
+/// An event sent once after an action's response (not a list).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FollowUp {
+    /// The event's name.
+    pub event: String,
+    /// XML or fixup.
+    pub origin: Origin,
+}
+
+/// The data a successful response carries: the headers beyond `Response`,
+/// `ActionID` and `Message`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResponseSpec {
+    /// The headers, in wire order.
+    pub fields: Vec<ResponseField>,
+    /// XML or fixup.
+    pub origin: Origin,
+    /// Rust type name in the `responses` module (names pass; the action's).
+    pub ident: String,
+}
+
+/// One header (or family of headers) of a response.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResponseField {
+    /// The header name; for the numbered shapes the part before the numbers.
+    pub name: String,
+    /// How the header occurs.
+    pub shape: ResponseShape,
+    /// A Rust accessor name chosen by the fixup (e.g. `categories`).
+    pub ident_hint: Option<String>,
+    /// Rust accessor name (names pass).
+    pub ident: String,
+}
+
+/// How a response header occurs, which decides its accessor.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ResponseShape {
+    /// Once, free text.
+    #[default]
+    One,
+    /// Once, a yes/no (`Yes`, `No`, `On`, `Off`, `1`, `0`...).
+    Flag,
+    /// Several times under the same name, in order.
+    Repeated,
+    /// Numbered names: `Name-000000`, `Name-000001`...
+    Numbered,
+    /// Numbered within the items of the [`ResponseShape::Numbered`] field
+    /// before it: `Name-000000-000000` belongs to item 0.
+    NumberedWithin,
+    /// Opens a group of the named header that follows it (`RuleList`, then
+    /// its `Rule` lines).
+    Grouped(String),
+    /// Every other header, whatever its name (one per action in
+    /// `ListCommands`).
+    Others,
+}
+
+impl ResponseField {
+    /// A field of `shape` called `name`.
+    pub fn new(name: &str, shape: ResponseShape) -> ResponseField {
+        ResponseField { name: name.to_string(), shape, ..ResponseField::default() }
+    }
+
+    /// The header names as they look on the wire, for docs and metadata
+    /// (`Category-NNNNNN` for numbered names, `<Action>` for any name).
+    pub fn wire_patterns(&self) -> Vec<String> {
+        match &self.shape {
+            ResponseShape::One | ResponseShape::Flag | ResponseShape::Repeated => vec![self.name.clone()],
+            ResponseShape::Grouped(member) => vec![self.name.clone(), member.clone()],
+            ResponseShape::Numbered => vec![format!("{}-NNNNNN", self.name)],
+            ResponseShape::NumberedWithin => vec![format!("{}-NNNNNN-NNNNNN", self.name)],
+            ResponseShape::Others => vec![format!("<{}>", self.name)],
+        }
+    }
 }
 
 impl Spec {

@@ -144,6 +144,8 @@ impl Scope {
 
 /// Names reserved on action types (constructor, escape hatch, trait methods).
 pub const ACTION_RESERVED: &[&str] = &["new", "header", "extra_headers", "info", "action_name", "write_params"];
+/// Names reserved on response types (raw access, trait methods).
+pub const RESPONSE_RESERVED: &[&str] = &["response", "into_response", "message", "from_response", "info", "new"];
 /// Names reserved on event types (raw access, trait methods).
 pub const EVENT_RESERVED: &[&str] =
     &["message", "into_message", "from_message", "from_message_unchecked", "info", "new"];
@@ -174,6 +176,17 @@ pub fn assign(spec: &mut Spec) -> Vec<(String, String, String)> {
                 let id = p.enum_ident.clone();
                 assign_variants(&mut p.values, &mut clashes, &id);
             }
+        }
+        clashes.append(&mut members.clashes);
+    }
+    // Responses live in their own module, one per action, named like it.
+    for a in &mut spec.actions {
+        let Some(r) = &mut a.response else { continue };
+        r.ident = a.ident.clone();
+        let mut members = Scope::with_reserved(RESPONSE_RESERVED);
+        for f in &mut r.fields {
+            let wanted = f.ident_hint.clone().unwrap_or_else(|| snake_name(&f.name));
+            f.ident = members.claim_or(&wanted, "_field", &format!("{} response.{}", a.name, f.name));
         }
         clashes.append(&mut members.clashes);
     }

@@ -81,6 +81,11 @@ fn basic_two_releases() {
 }
 
 #[test]
+fn wire_fixups_lists_follow_ups_and_responses() {
+    check_fixture(&fixtures().join("wire")).unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
 fn prose_from_a_full_file() {
     check_fixture(&fixtures().join("prose")).unwrap_or_else(|e| panic!("{e}"));
 }

@@ -16,6 +16,18 @@ pub trait Action {
 
     /// Writes the action's parameters (everything but `Action` and `ActionID`).
     fn write_params(&self, w: &mut ActionWriter<'_>);
+
+    /// Whether the server answers with a message to wait for (the default).
+    ///
+    /// `false` for an action whose answer is not a message: Asterisk 22
+    /// answers `IAXnetstats` with a bare empty line, no `Response`, no
+    /// `ActionID`, which a client cannot tell from the gap between two
+    /// messages. Such an action is written and the send returns at once with
+    /// an empty response made by the client
+    /// ([`Response::is_synthetic`](crate::Response::is_synthetic)).
+    fn expects_response(&self) -> bool {
+        true
+    }
 }
 
 impl<A: Action + ?Sized> Action for &A {
@@ -24,6 +36,9 @@ impl<A: Action + ?Sized> Action for &A {
     }
     fn write_params(&self, w: &mut ActionWriter<'_>) {
         (**self).write_params(w)
+    }
+    fn expects_response(&self) -> bool {
+        (**self).expects_response()
     }
 }
 
@@ -56,12 +71,26 @@ pub fn encode_action(action: &dyn Action, action_id: Option<&str>, out: &mut Vec
 pub struct RawAction {
     name: String,
     headers: Vec<(String, String)>,
+    no_response: bool,
 }
 
 impl RawAction {
     /// An action with no parameters yet.
     pub fn new(name: impl Into<String>) -> RawAction {
-        RawAction { name: name.into(), headers: Vec::new() }
+        RawAction { name: name.into(), headers: Vec::new(), no_response: false }
+    }
+
+    /// Marks an action the server answers with no message (see
+    /// [`Action::expects_response`]): sending it does not wait.
+    ///
+    /// ```
+    /// use ami_core::{Action, RawAction};
+    /// let a = RawAction::new("IAXnetstats").no_response();
+    /// assert!(!a.expects_response());
+    /// ```
+    pub fn no_response(mut self) -> RawAction {
+        self.no_response = true;
+        self
     }
 
     /// Adds a header (repeat the call for repeated keys such as `Variable`).
@@ -96,6 +125,10 @@ impl Action for RawAction {
             w.header(k, v);
         }
     }
+
+    fn expects_response(&self) -> bool {
+        !self.no_response
+    }
 }
 
 impl fmt::Debug for RawAction {
@@ -110,7 +143,11 @@ impl fmt::Debug for RawAction {
                 (k.as_str(), if secret { crate::secret::REDACTED } else { v.as_str() })
             })
             .collect();
-        d.field("headers", &shown).finish()
+        d.field("headers", &shown);
+        if self.no_response {
+            d.field("no_response", &true);
+        }
+        d.finish()
     }
 }
 

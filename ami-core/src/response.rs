@@ -17,11 +17,26 @@ pub struct Response {
     message: Message,
     items: Vec<Message>,
     completion: Option<Message>,
+    synthetic: bool,
 }
 
 impl Response {
     pub(crate) fn new(message: Message) -> Response {
-        Response { message, items: Vec::new(), completion: None }
+        Response { message, items: Vec::new(), completion: None, synthetic: false }
+    }
+
+    /// The empty response the client hands back for an action the server
+    /// answers with no message ([`Action::expects_response`](crate::Action::expects_response)).
+    pub(crate) fn synthetic() -> Response {
+        Response { synthetic: true, ..Response::new(Message::from_frame(Vec::new())) }
+    }
+
+    /// Whether the client made this response up instead of reading it: the
+    /// action's answer is not a message (Asterisk 22 answers `IAXnetstats`
+    /// with a bare empty line), so the send returned once the action was
+    /// written. Its message has no headers.
+    pub fn is_synthetic(&self) -> bool {
+        self.synthetic
     }
 
     pub(crate) fn push_item(&mut self, item: Message) {

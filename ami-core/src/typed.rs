@@ -8,15 +8,18 @@
 //! build of a few hundred generated types fast.
 //!
 //! The traits let code work over any generated type: [`EventType`] for
-//! events, [`ActionType`] and [`ListAction`] for actions, [`FromMessage`] for
-//! turning list items into typed events. [`ActionInfo`] and [`EventInfo`]
-//! are the shape of the run-time metadata tables the generator emits.
+//! events, [`ActionType`], [`ListAction`] and [`ResponseAction`] for actions,
+//! [`TypedResponse`] for the typed views of responses that carry data,
+//! [`FromMessage`] for turning list items into typed events. [`ActionInfo`]
+//! and [`EventInfo`] are the shape of the run-time metadata tables the
+//! generator emits.
 
 use std::borrow::Cow;
 
 use crate::action::Action;
 use crate::encode::ActionWriter;
 use crate::message::{Header, Message};
+use crate::response::Response;
 
 /// The first value of header `name` (ASCII case-insensitive) as text.
 pub fn field<'a>(msg: &'a Message, name: &str) -> Option<Cow<'a, str>> {
@@ -96,6 +99,71 @@ pub fn undocumented<'a>(msg: &'a Message, documented: &'a [&'a str]) -> impl Ite
     msg.headers().filter(move |h| h.is_bare_line() || !documented.iter().any(|d| h.is(d)))
 }
 
+/// Every value of header `name` (ASCII case-insensitive), in order: a
+/// header sent several times, such as `Output` or `Rule`.
+pub fn fields<'a>(msg: &'a Message, name: &str) -> Vec<Cow<'a, str>> {
+    msg.headers().filter(|h| !h.is_bare_line() && h.is(name)).map(|h| h.value_str()).collect()
+}
+
+/// The numbers after `name-` in a header name such as `Line-000002-000005`
+/// (`[2, 5]`), or `None` when the header is not `name` followed by numbers.
+fn numbers(header: &Header<'_>, name: &str) -> Option<Vec<u64>> {
+    let full = header.name();
+    let rest = full.get(name.len()..).filter(|_| full[..name.len()].eq_ignore_ascii_case(name.as_bytes()))?;
+    let rest = rest.strip_prefix(b"-")?;
+    rest.split(|&b| b == b'-')
+        .map(|n| {
+            let digits =
+                std::str::from_utf8(n).ok().filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))?;
+            digits.parse().ok()
+        })
+        .collect()
+}
+
+/// The values of the numbered headers `name-000000`, `name-000001`... in
+/// the order sent (`Category-000000` of `GetConfig` and `ListCategories`).
+pub fn numbered<'a>(msg: &'a Message, name: &str) -> Vec<Cow<'a, str>> {
+    msg.headers().filter(|h| numbers(h, name).is_some_and(|n| n.len() == 1)).map(|h| h.value_str()).collect()
+}
+
+/// The values of the headers `name-<index>-000000`, `name-<index>-000001`...
+/// in the order sent: the items of entry `index` of another numbered
+/// header (`Line-000003-000000` is the first line of `Category-000003`).
+pub fn numbered_within<'a>(msg: &'a Message, name: &str, index: usize) -> Vec<Cow<'a, str>> {
+    let index = index as u64;
+    msg.headers()
+        .filter(|h| numbers(h, name).is_some_and(|n| n.len() == 2 && n[0] == index))
+        .map(|h| h.value_str())
+        .collect()
+}
+
+/// Each `head` header with the `member` headers that follow it, up to the
+/// next `head` (`QueueRule`: a `RuleList`, then its `Rule` lines). Members
+/// before the first `head` are not returned.
+pub fn grouped<'a>(msg: &'a Message, head: &str, member: &str) -> Vec<(Cow<'a, str>, Vec<Cow<'a, str>>)> {
+    let mut out: Vec<(Cow<'a, str>, Vec<Cow<'a, str>>)> = Vec::new();
+    for h in msg.headers().filter(|h| !h.is_bare_line()) {
+        if h.is(head) {
+            out.push((h.value_str(), Vec::new()));
+        } else if h.is(member) {
+            if let Some((_, members)) = out.last_mut() {
+                members.push(h.value_str());
+            }
+        }
+    }
+    out
+}
+
+/// Every header of a response but its own (`Response`, `ActionID`,
+/// `Message`), as `(name, value)` in order; lines without a colon are left
+/// out (`ListCommands` sends one header per action).
+pub fn other_fields(msg: &Message) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
+    msg.headers()
+        .filter(|h| !h.is_bare_line() && !["Response", "ActionID", "Message"].iter().any(|k| h.is(k)))
+        .map(|h| (h.name_str(), h.value_str()))
+        .collect()
+}
+
 /// Writes `key: value` when `value` is `Some`, spelled `yes` or `no` as given.
 pub fn put_bool(w: &mut ActionWriter<'_>, key: &str, value: Option<bool>, yes: &str, no: &str) {
     if let Some(v) = value {
@@ -136,6 +204,32 @@ pub trait ListAction: ActionType {
     const ITEMS: &'static [&'static str];
     /// The AMI name of the completion event.
     const COMPLETE: &'static str;
+}
+
+/// An action whose successful response carries data, read through its
+/// typed view (`responses::Getvar` for `actions::Getvar`).
+pub trait ResponseAction: ActionType {
+    /// The typed view of its response.
+    type Response: TypedResponse;
+}
+
+/// Implemented by every generated response type: a typed view over the
+/// [`Response`] of an action whose success carries data (`Getvar`'s
+/// `Value`, `CoreStatus`...), with an accessor per header the server sends
+/// and the whole [`Response`] still reachable.
+pub trait TypedResponse: Sized {
+    /// The AMI name of the action it answers.
+    const ACTION: &'static str;
+
+    /// Wraps a response. Nothing is checked: a response does not say which
+    /// action it answers, and a header it lacks reads as `None`.
+    fn from_response(response: Response) -> Self;
+
+    /// The response, for raw access to every header.
+    fn response(&self) -> &Response;
+
+    /// Gives the response back.
+    fn into_response(self) -> Response;
 }
 
 /// Implemented by every generated event type: a typed view over a [`Message`]
@@ -224,6 +318,16 @@ pub struct ActionInfo {
     pub params: &'static [ParamInfo],
     /// The event list it answers with, if any.
     pub list: Option<ListInfo>,
+    /// The one event the server sends after its response, for an action
+    /// that is not a list (`FAXStats` -> `FAXStats`).
+    pub follow_up: Option<&'static str>,
+    /// The data headers of its successful response, as the wire shows them
+    /// (`Category-NNNNNN` stands for numbered names); empty when there are
+    /// none or they are not known.
+    pub response_fields: &'static [&'static str],
+    /// Whether the server answers with a message; `false` when it answers
+    /// with a bare empty line (see [`Action::expects_response`]).
+    pub expects_response: bool,
     /// One-line summary (empty unless generated from a full upstream file).
     pub synopsis: &'static str,
     /// Its page on docs.asterisk.org (empty when Asterisk documents none).
@@ -288,6 +392,27 @@ mod tests {
         let m = msg("Event: X\r\nPrivilege: call\r\nChannel: a\r\nbare");
         let names: Vec<_> = undocumented(&m, &["Channel"]).map(|h| h.name_str().into_owned()).collect();
         assert_eq!(names, ["Event", "Privilege", "bare"]);
+    }
+
+    #[test]
+    fn response_field_shapes() {
+        let m = msg("Response: Success\r\nActionID: 1\r\nCategory-000000: general\r\nLine-000000-000000: a=1\r\n\
+                     Line-000000-000001: b=2\r\nCategory-000001: lot\r\nLine-000001-000000: c=3\r\nCategory-x: no\r\n\
+                     Line-1: no\r\nNo categories found");
+        assert_eq!(numbered(&m, "category"), ["general", "lot"]);
+        assert_eq!(numbered_within(&m, "Line", 0), ["a=1", "b=2"]);
+        assert_eq!(numbered_within(&m, "Line", 1), ["c=3"]);
+        assert!(numbered_within(&m, "Line", 2).is_empty());
+        let q = msg("Response: Success\r\nRule: orphan\r\nRuleList: a\r\nRule: 1\r\nRule: 2\r\nRuleList: b\r\nRule: 3");
+        let g = grouped(&q, "RuleList", "Rule");
+        assert_eq!(g.len(), 2);
+        assert_eq!((g[0].0.as_ref(), g[0].1.len()), ("a", 2));
+        assert_eq!(g[1].1, ["3"]);
+        assert_eq!(fields(&q, "rule"), ["orphan", "1", "2", "3"]);
+        let l = msg("Response: Success\r\nActionID: 7\r\nPing: Keepalive command.  (Priv: <none>)\r\nbare");
+        let o = other_fields(&l);
+        assert_eq!(o.len(), 1);
+        assert_eq!((o[0].0.as_ref(), o[0].1.as_ref()), ("Ping", "Keepalive command.  (Priv: <none>)"));
     }
 
     #[test]

@@ -204,3 +204,36 @@ mod tls {
         assert!(matches!(Client::connect(&cfg), Err(Error::Tls(ref m)) if m.contains("/nonexistent/ca.pem")));
     }
 }
+
+/// IAXnetstats is answered by a bare empty line, which the decoder skips as
+/// the gap between messages: an action marked as answering with no message
+/// returns a client-made response at once, and the session goes on.
+#[test]
+fn an_answer_that_is_only_an_empty_line_ends_the_wait() {
+    let fake = FakeAsterisk::start().unwrap();
+    let mut s = login(&fake, &admin().events_off());
+    let r = s.send(&RawAction::new("IAXnetstats").no_response()).unwrap();
+    assert!(r.is_synthetic() && r.message().is_empty() && !r.is_list());
+    // The next answer is read as usual, the empty line in between skipped.
+    s.ping().unwrap();
+    let sent: Vec<String> =
+        fake.requests().iter().filter_map(|r| r.message.get_str("Action").map(|a| a.into_owned())).collect();
+    assert_eq!(sent[sent.len() - 2..], ["IAXnetstats", "Ping"]);
+    assert!(s.take_unmatched_response().is_none());
+
+    // Unmarked, the wait can only end in a timeout: nothing answers it.
+    let quick = config(&fake).response_timeout(Some(Duration::from_millis(300)));
+    let mut s = Client::connect(&quick).unwrap().login(&admin().events_off()).unwrap();
+    let err = s.send(&RawAction::new("IAXnetstats")).unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+}
+
+/// A test's handler can answer with a bare empty line too (an empty message).
+#[test]
+fn a_handler_can_answer_with_a_bare_empty_line() {
+    let fake = FakeAsterisk::start().unwrap();
+    fake.on_action("Blank", |_| vec![ami_core::Message::from_frame(Vec::new())]);
+    let mut s = login(&fake, &admin().events_off());
+    assert!(s.send(&RawAction::new("Blank").no_response()).unwrap().is_synthetic());
+    s.ping().unwrap();
+}

@@ -506,3 +506,17 @@ fn a_list_that_times_out_keeps_its_items_session_and_service() {
     let r = ami.send(&RawAction::new("Endless")).unwrap();
     assert!(r.is_complete() && r.items().len() == 3 && r.list_count_mismatch().is_none());
 }
+
+/// The service returns at once for an action answered by a bare empty line
+/// (IAXnetstats), registers nothing for it, and the next answers match.
+#[test]
+fn an_answer_that_is_only_an_empty_line_ends_the_wait() {
+    let fake = FakeAsterisk::start().unwrap();
+    let (ami, _all) = start(&fake, admin().events_off(), fast_reconnect());
+    let r = ami.send(&RawAction::new("IAXnetstats").no_response()).unwrap();
+    assert!(r.is_synthetic() && r.message().is_empty());
+    assert_eq!(ami.health().in_flight, 0);
+    ami.ping().unwrap();
+    let r = ami.send(&RawAction::new("Getvar").header("Variable", "NOPE")).unwrap();
+    assert_eq!(r.get("Variable").as_deref(), Some("NOPE"));
+}

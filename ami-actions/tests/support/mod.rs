@@ -35,10 +35,14 @@ pub fn corpus() -> Vec<u8> {
     out
 }
 
+/// The directory of the transcripts in the repository.
+pub fn transcripts_dir() -> PathBuf {
+    fixtures().join("transcripts")
+}
+
 /// Every transcript in the repository: its name and the bytes the server sent.
 pub fn transcripts() -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<PathBuf> =
-        std::fs::read_dir(fixtures().join("transcripts")).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(transcripts_dir()).unwrap().map(|e| e.unwrap().path()).collect();
     files.retain(|f| f.extension().is_some_and(|x| x == "txt"));
     files.sort();
     assert!(!files.is_empty(), "no transcript in the fixtures");
@@ -95,6 +99,32 @@ pub fn transcript_server_bytes(text: &str) -> Vec<u8> {
         if let Some((_, rest)) = t.split_once(" S< ") {
             out.extend(py_bytes(rest.trim_end()));
         }
+    }
+    out
+}
+
+/// The bytes the client sent in one transcript, in order.
+pub fn transcript_client_bytes(text: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let t = line.trim_start();
+        if !t.starts_with(|c: char| c.is_ascii_digit()) {
+            continue;
+        }
+        if let Some((_, rest)) = t.split_once(" C> ") {
+            out.extend(py_bytes(rest.trim_end()));
+        }
+    }
+    out
+}
+
+/// Every message of a client stream (no banner).
+pub fn requests(stream: &[u8]) -> Vec<Message> {
+    let mut d = Decoder::new();
+    d.feed(stream);
+    let mut out = Vec::new();
+    while let Some(m) = d.decode().unwrap() {
+        out.push(m);
     }
     out
 }

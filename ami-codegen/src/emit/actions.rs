@@ -90,6 +90,29 @@ fn action_doc(spec: &Spec, a: &Action) -> Vec<String> {
             l.push(format!("  Asterisk's XML does not declare this list (fixup `{f}`)."));
         }
     }
+    if let Some(f) = &a.follow_up {
+        let event = match spec.event(&f.event) {
+            Some(e) => format!("[`{}`](crate::events::{})", e.name, e.ident),
+            None => format!("`{}`", f.event),
+        };
+        l.push(format!(
+            "- After its response the server sends one {event} event with the same ActionID; it is not part of \
+             the response: it arrives with the events (`next_event`, a subscription)."
+        ));
+        if let crate::model::Origin::Fixup(f) = f.origin {
+            l.push(format!("  Asterisk's XML does not declare it (fixup `{f}`)."));
+        }
+    }
+    if let Some(r) = &a.response {
+        let fields: Vec<String> = r.fields.iter().flat_map(|f| f.wire_patterns()).map(|p| format!("`{p}`")).collect();
+        l.push(format!(
+            "- Its success carries {}: read them with [`responses::{}`](crate::responses::{}) \
+             (`response.typed_for(&action)`).",
+            fields.join(", "),
+            r.ident,
+            r.ident
+        ));
+    }
     l.extend(docs::item_facts(spec, &a.since, a.releases, Some(url)));
     if !a.modules.is_empty() {
         l.push(format!("- Module: {}", a.modules.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")));
@@ -219,6 +242,15 @@ pub fn emit_action(spec: &Spec, a: &Action, index: usize) -> TokenStream {
         }
         None => TokenStream::new(),
     };
+    let expects_response = if a.empty_answer {
+        quote!(
+            fn expects_response(&self) -> bool {
+                false
+            }
+        )
+    } else {
+        TokenStream::new()
+    };
     quote! {
         #enums
         #doc
@@ -249,6 +281,7 @@ pub fn emit_action(spec: &Spec, a: &Action, index: usize) -> TokenStream {
                 #writes
                 typed::put_extra(w, &self.extra_headers);
             }
+            #expects_response
         }
         __ami_action!(#ident, #name, #index_lit);
         #list_impl

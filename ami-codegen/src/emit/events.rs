@@ -36,6 +36,15 @@ fn event_doc(spec: &Spec, e: &Event) -> Vec<String> {
     if !answers.is_empty() {
         l.push(format!("- Sent in the list answering {}.", answers.join(", ")));
     }
+    let follows: Vec<String> = spec
+        .actions
+        .iter()
+        .filter(|a| a.follow_up.as_ref().is_some_and(|f| f.event.eq_ignore_ascii_case(&e.name)))
+        .map(|a| format!("[`{}`](crate::actions::{})", a.name, a.ident))
+        .collect();
+    if !follows.is_empty() {
+        l.push(format!("- Sent after the response to {}, with its ActionID.", follows.join(", ")));
+    }
     let url = docs::has_page(&e.origin).then(|| docs::doc_url(spec, "AMI_Events", &e.name, e.releases));
     l.extend(docs::item_facts(spec, &e.since, e.releases, url));
     for n in &e.notes {

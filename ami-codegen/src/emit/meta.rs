@@ -58,10 +58,24 @@ pub fn emit(spec: &Spec) -> TokenStream {
             }
             None => quote!(None),
         };
+        let follow_up = match &a.follow_up {
+            Some(f) => {
+                let e = &f.event;
+                quote!(Some(#e))
+            }
+            None => quote!(None),
+        };
+        let response: Vec<String> =
+            a.response.iter().flat_map(|r| r.fields.iter().flat_map(|f| f.wire_patterns())).collect();
+        let expects_response = !a.empty_answer;
         let synopsis = a.prose.synopsis.clone().unwrap_or_default();
         let url = docs::doc_url(spec, "AMI_Actions", &a.name, a.releases);
         actions.extend(quote! {
-            ActionInfo { name: #name, since: &[#(#since),*], releases: #rel, params: &[#params], list: #list, synopsis: #synopsis, doc_url: #url },
+            ActionInfo {
+                name: #name, since: &[#(#since),*], releases: #rel, params: &[#params], list: #list,
+                follow_up: #follow_up, response_fields: &[#(#response),*], expects_response: #expects_response,
+                synopsis: #synopsis, doc_url: #url,
+            },
         });
     }
     let mut events = TokenStream::new();

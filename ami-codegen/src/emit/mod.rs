@@ -7,13 +7,16 @@
 //! - `actions.rs`: one struct per action, plus its parameter enums;
 //! - `events.rs`: one struct per event, plus its header enums;
 //! - `event.rs`: the `Event` enum with case-insensitive dispatch;
-//! - `meta.rs`: static tables of every action and event.
+//! - `meta.rs`: static tables of every action and event;
+//! - `responses.rs`: typed views of the responses that carry data (the
+//!   `__ami_response!` macro gives them their trait impls).
 
 pub mod actions;
 pub mod docs;
 pub mod enums;
 pub mod events;
 pub mod meta;
+pub mod responses;
 
 use proc_macro2::TokenStream;
 
@@ -30,6 +33,8 @@ pub struct Files {
     pub event: String,
     /// `meta.rs`
     pub meta: String,
+    /// `responses.rs`
+    pub responses: String,
 }
 
 impl Files {
@@ -40,6 +45,7 @@ impl Files {
             ("events.rs", self.events.as_str()),
             ("event.rs", self.event.as_str()),
             ("meta.rs", self.meta.as_str()),
+            ("responses.rs", self.responses.as_str()),
         ]
         .into_iter()
     }
@@ -69,5 +75,6 @@ pub fn emit(spec: &Spec) -> Files {
         events: format(events::emit(spec)),
         event: format(events::emit_enum_type(spec)),
         meta: format(meta::emit(spec)),
+        responses: format(responses::emit(spec)),
     }
 }

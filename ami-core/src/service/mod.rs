@@ -353,8 +353,18 @@ impl Shared {
             let Some(w) = writer.as_mut() else {
                 return Err(not_sent("not connected (the service is reconnecting or stopped)".into()));
             };
-            let slot =
-                self.pending.register(&id, name, awaits, self.options.max_in_flight, self.config.max_list_items)?;
+            // An action whose answer is no message (IAXnetstats) waits for nothing.
+            let slot = if action.expects_response() {
+                Some(self.pending.register(
+                    &id,
+                    name,
+                    awaits,
+                    self.options.max_in_flight,
+                    self.config.max_list_items,
+                )?)
+            } else {
+                None
+            };
             if let Err(e) = w.write_all(&bytes) {
                 // A part of an action is never acted on: the link closes now.
                 w.shutdown();
@@ -364,6 +374,7 @@ impl Shared {
             slot
         };
         ami_log!(debug, "sent {name} (ActionID {id})");
+        let Some(slot) = slot else { return Ok((Response::synthetic(), None)) };
         let until = deadline(timeout);
         let result = slot.wait_response(until).and_then(|response| {
             let event = if awaits.is_some() { Some(slot.wait_event(until)?) } else { None };

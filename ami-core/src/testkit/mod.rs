@@ -21,8 +21,9 @@
 //!   version`, `core show uptime`, `core show channels`, and outputs a test
 //!   adds; the Asterisk 13 format on request), `CoreShowChannels`, `Status`,
 //!   `Setvar`/`Getvar`, `DBPut`/`DBGet`/`DBDel`, `QueueStatus`, `Hangup`
-//!   (also `/regex/`), `UserEvent` and `Originate` (and those of bridges,
-//!   transfers and queues, below);
+//!   (also `/regex/`), `UserEvent`, `Originate` (and those of bridges,
+//!   transfers and queues, below), and `IAXnetstats`, answered with a bare
+//!   empty line as Asterisk 22 does;
 //! - `Originate` places a call in a channel table (two halves for a `Local/`
 //!   channel) with the events Asterisk emits (`Newchannel`, `Newexten`,
 //!   `VarSet`, `DialBegin`, `Newstate`, `DialEnd`...); an `Async: true` one
@@ -510,8 +511,9 @@ impl FakeAsterisk {
 
     /// Answers `action` (any case) with what `handler` returns, instead of
     /// the built-in action if there is one: any number of messages, written
-    /// as given (use [`response`] to echo the ActionID). Returning nothing
-    /// withholds the answer. Before login, only `Login`, `Challenge` and
+    /// as given (use [`response`] to echo the ActionID); an empty message is
+    /// written as a bare empty line (`\r\n`), the way Asterisk answers
+    /// `IAXnetstats`. Returning nothing withholds the answer. Before login, only `Login`, `Challenge` and
     /// `Logoff` reach a handler; after login, handlers need no write class.
     ///
     /// ```

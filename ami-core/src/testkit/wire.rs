@@ -119,11 +119,15 @@ impl Reply {
         Reply::plain("Error", req, message)
     }
 
-    /// Messages written as given (a test's handler).
+    /// Messages written as given (a test's handler); an empty message is a
+    /// bare empty line, as Asterisk answers `IAXnetstats`.
     pub(crate) fn messages(messages: &[Message]) -> Reply {
         let mut out = Out::default();
         for m in messages {
-            out.raw(m.as_bytes()).raw(b"\r\n").end();
+            if !m.as_bytes().is_empty() {
+                out.raw(m.as_bytes()).raw(b"\r\n");
+            }
+            out.end();
         }
         Reply::new(out)
     }

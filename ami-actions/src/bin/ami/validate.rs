@@ -37,7 +37,7 @@ pub fn check(args: &SendArgs) -> Result<Checked, Failure> {
             )));
         }
     }
-    let checked = match (info, args.raw) {
+    let mut checked = match (info, args.raw) {
         (_, true) => {
             let name = info.map_or(args.action.as_str(), |i| i.name);
             let mut action = RawAction::new(name);
@@ -56,6 +56,10 @@ pub fn check(args: &SendArgs) -> Result<Checked, Failure> {
         }
         (Some(info), false) => Checked { action: build(info, &args.params)?, info: Some(info) },
     };
+    // An action answered by a bare empty line (IAXnetstats) is not waited for.
+    if checked.info.is_some_and(|i| !i.expects_response) {
+        checked.action = checked.action.no_response();
+    }
     // What the server would refuse or cut, checked before connecting: the
     // client's ActionID takes one line of about this length.
     let mut wire = Vec::new();

@@ -106,7 +106,19 @@ fn help_text(info: &ActionInfo) -> String {
             }
             s.push_str("  ami prints every item (--json: one array of the items).\n");
         }
+        None if !info.expects_response => s.push_str(
+            "Answers with a bare empty line, not a message (no Response, no ActionID):\n  \
+             ami sends it and returns at once, printing nothing.\n",
+        ),
         None => s.push_str("Answers with one response.\n"),
+    }
+    if !info.response_fields.is_empty() {
+        s.push_str(&format!("  Its success carries: {}.\n", info.response_fields.join(", ")));
+    }
+    if let Some(event) = info.follow_up {
+        s.push_str(&format!(
+            "Then the server sends one {event} event with the same ActionID; ami waits for it and prints it.\n"
+        ));
     }
     if info.name == "Command" {
         s.push_str("  ami prints the command's output lines as plain text (--json: the response).\n");
@@ -194,6 +206,14 @@ fn help_json(info: &ActionInfo) -> Vec<u8> {
         }
         None => out.extend_from_slice(b"null"),
     }
+    out.extend_from_slice(b",\"follow_up\":");
+    match info.follow_up {
+        Some(e) => json::push_str(&mut out, e),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"response_fields\":");
+    json::push_str_array(&mut out, info.response_fields.iter().copied());
+    out.extend_from_slice(format!(",\"expects_response\":{}", info.expects_response).as_bytes());
     out.extend_from_slice(b"}\n");
     out
 }
@@ -216,6 +236,28 @@ mod tests {
     }
 
     #[test]
+    fn help_text_names_lists_follow_ups_and_data_from_the_wire() {
+        let t = help_text(meta::action("ConfbridgeList").unwrap());
+        assert!(t.contains("ConfbridgeList event(s), then ConfbridgeListComplete"), "{t}");
+        assert!(!t.contains("Answers with one response."), "{t}");
+        let t = help_text(meta::action("FAXStats").unwrap());
+        assert!(t.contains("Answers with one response.") && t.contains("one FAXStats event"), "{t}");
+        let t = help_text(meta::action("WaitEvent").unwrap());
+        assert!(t.contains("one WaitEventComplete event"), "{t}");
+        let t = help_text(meta::action("IAXnetstats").unwrap());
+        assert!(t.contains("bare empty line") && !t.contains("one response"), "{t}");
+        let t = help_text(meta::action("Getvar").unwrap());
+        assert!(t.contains("Its success carries: Variable, Value."), "{t}");
+        // Every list names its item and completion events.
+        for a in meta::ACTIONS {
+            let t = help_text(a);
+            if let Some(list) = &a.list {
+                assert!(t.contains(list.complete) && list.items.iter().all(|i| t.contains(i)), "{t}");
+            }
+        }
+    }
+
+    #[test]
     fn help_json_parses() {
         let j = help_json(meta::action("Hangup").unwrap());
         let v: serde_json::Value = serde_json::from_slice(&j).unwrap();
@@ -223,5 +265,13 @@ mod tests {
         assert_eq!(v["params"][0]["name"], "Channel");
         assert_eq!(v["params"][0]["required"], true);
         assert_eq!(v["list"]["complete"], "ChannelsHungupListComplete");
+        assert_eq!(v["follow_up"], serde_json::Value::Null);
+        assert_eq!(v["expects_response"], true);
+        let v: serde_json::Value = serde_json::from_slice(&help_json(meta::action("FAXStats").unwrap())).unwrap();
+        assert_eq!(v["follow_up"], "FAXStats");
+        let v: serde_json::Value = serde_json::from_slice(&help_json(meta::action("CoreStatus").unwrap())).unwrap();
+        assert_eq!(v["response_fields"][4], "CoreCurrentCalls");
+        let v: serde_json::Value = serde_json::from_slice(&help_json(meta::action("IAXnetstats").unwrap())).unwrap();
+        assert_eq!(v["expects_response"], false);
     }
 }

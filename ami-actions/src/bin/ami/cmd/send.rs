@@ -1,6 +1,7 @@
 //! `ami <Action> [Key=Value ...]`: send one checked action, print the
-//! answer (every item of an event list; `Command` output as plain text), and
-//! for an `Originate` with `Async=true` wait for its `OriginateResponse`.
+//! answer (every item of an event list; `Command` output as plain text; the
+//! event that follows the response of `FAXStats` and `WaitEvent`), and for
+//! an `Originate` with `Async=true` wait for its `OriginateResponse`.
 
 use std::io;
 use std::time::{Duration, Instant};
@@ -21,6 +22,9 @@ use crate::validate::Checked;
 const ORIGINATE_MARGIN: Duration = Duration::from_secs(15);
 /// Asterisk's default ringing time for Originate, in milliseconds.
 const ORIGINATE_DEFAULT_MS: u64 = 30_000;
+/// How long to wait for the event that follows a response (`FAXStats`)
+/// when no response timeout is set; it comes right after the response.
+const FOLLOW_UP_WAIT: Duration = Duration::from_secs(10);
 
 /// Sends the action and prints what comes back.
 pub fn run(
@@ -60,6 +64,13 @@ pub fn run(
         Ok(response) => print_answer(printer, &response, is("Command")).map_err(Failure::output).and_then(|()| {
             if let Some((announced, received)) = response.list_count_mismatch() {
                 eprintln!("ami: warning: the list announced {announced} items, {received} arrived");
+            }
+            if response.is_synthetic() {
+                note(verbose, format!("{name} is answered by a bare empty line: sent, nothing to print"));
+            }
+            if let Some(event) = checked.info.and_then(|i| i.follow_up).filter(|_| !response.is_list()) {
+                let wait = response_timeout.unwrap_or(FOLLOW_UP_WAIT);
+                wait_for_follow_up(&mut session, &response, event, wait, printer, verbose)?;
             }
             if wait_outcome {
                 let wait = settings.timeout.unwrap_or(ringing + ORIGINATE_MARGIN);
@@ -101,6 +112,10 @@ pub fn run(
 /// every item (the response and the completion event too in text), or the
 /// response.
 fn print_answer(printer: &mut Printer, response: &Response, is_command: bool) -> io::Result<()> {
+    if response.is_synthetic() {
+        // The server answered with a bare empty line (IAXnetstats).
+        return Ok(());
+    }
     match printer.format() {
         Format::Text if is_command => printer.plain_lines(&command_output(response.message())),
         Format::Text if response.is_list() => {
@@ -110,6 +125,37 @@ fn print_answer(printer: &mut Printer, response: &Response, is_command: bool) ->
         }
         Format::Json if response.is_list() => printer.list(response.items()),
         _ => printer.message(response.message()),
+    }
+}
+
+/// Waits for the one event the server sends after the response (`FAXStats`
+/// after FAXStats, `WaitEventComplete` after WaitEvent), carrying the
+/// action's ActionID, and prints it. Missing, it is only a warning: the
+/// action itself succeeded.
+fn wait_for_follow_up(
+    session: &mut Session,
+    response: &Response,
+    event: &str,
+    wait: Duration,
+    printer: &mut Printer,
+    verbose: bool,
+) -> Result<(), Failure> {
+    let id = response.get("ActionID").map(|s| s.into_owned()).unwrap_or_default();
+    note(verbose, format!("waiting up to {:.1} s for the {event} event", wait.as_secs_f64()));
+    let until = Instant::now() + wait;
+    loop {
+        let msg = match session.next_event_until(until) {
+            Ok(Some(msg)) => msg,
+            Ok(None) => {
+                eprintln!("ami: warning: no {event} event came within {:.1} s", wait.as_secs_f64());
+                return Ok(());
+            }
+            Err(e) => return Err(Failure::from_ami(&e, Stage::Action)),
+        };
+        let same_id = msg.action_id().as_deref() == Some(id.as_str());
+        if same_id && msg.event_name().is_some_and(|n| n.eq_ignore_ascii_case(event)) {
+            return printer.message(&msg).map_err(Failure::output);
+        }
     }
 }
 
