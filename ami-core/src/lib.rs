@@ -36,6 +36,7 @@
 mod action;
 mod action_id;
 mod backlog;
+mod cause;
 mod client;
 mod config;
 mod connection;
@@ -51,6 +52,7 @@ mod transport;
 pub use action::{encode_action, Action, RawAction};
 pub use action_id::ActionIds;
 pub use backlog::{Overflow, QueueLimits};
+pub use cause::{HangupCause, ParseCauseError};
 pub use client::{Client, Login, Session};
 pub use config::{Config, Timeouts, TlsConfig, DEFAULT_MAX_LIST_ITEMS};
 pub use encode::{ActionWriter, MAX_LINES, MAX_LINE_LEN};
@@ -60,6 +62,7 @@ pub use message::{Header, Headers, Message, MessageKind};
 pub use originate::{OriginateOutcome, OriginateReason};
 pub use response::{command_output, Response};
 pub use transport::Transport;
+pub use typed::{ParseValueError, Priority, WallClock};
 pub mod service;
 pub mod typed;
 
