@@ -610,7 +610,7 @@ value_from!(u64 => Unsigned, i64 => Signed, f64 => Decimal, Duration => Duration
     WallClock => WallClock, HangupCause => HangupCause, Priority => Priority);
 
 /// One typed accessor in the generated `Event::TYPED_FIELDS` table: the
-/// event and header it reads, how, and the accessor itself.
+/// event and header it reads, how, and a way to call the accessor itself.
 pub struct TypedField<E: 'static> {
     /// The event name as documented (e.g. `Hangup`).
     pub event: &'static str,
@@ -618,10 +618,29 @@ pub struct TypedField<E: 'static> {
     pub field: &'static str,
     /// How the accessor reads it.
     pub kind: ValueKind,
-    /// Calls the generated accessor on an event of type `event` (`None`
-    /// for any other event type, a missing header, a placeholder or text
-    /// that does not parse).
-    pub read: fn(&E) -> Option<Value>,
+    index: usize,
+    call: fn(&E, usize) -> Option<Value>,
+}
+
+impl<E> TypedField<E> {
+    /// An entry whose accessor `call(event, index)` runs (generated code
+    /// passes one function that matches on the index).
+    pub const fn new(
+        event: &'static str,
+        field: &'static str,
+        kind: ValueKind,
+        index: usize,
+        call: fn(&E, usize) -> Option<Value>,
+    ) -> TypedField<E> {
+        TypedField { event, field, kind, index, call }
+    }
+
+    /// Calls the generated accessor on `event`: `None` for an event of
+    /// another type, a missing header, a placeholder or text that does not
+    /// parse.
+    pub fn read(&self, event: &E) -> Option<Value> {
+        (self.call)(event, self.index)
+    }
 }
 
 impl<E> fmt::Debug for TypedField<E> {
