@@ -54,7 +54,8 @@ fn run() -> Result<(), Box<dyn Error>> {
 
     let mut calls_done = HashSet::new();
     for channel in &channels {
-        let (Some(name), Some(age)) = (channel.channel(), channel.duration().as_deref().and_then(seconds)) else {
+        // CoreShowChannel's `Duration` is `HH:MM:SS` on the wire; the accessor reads it.
+        let (Some(name), Some(age)) = (channel.channel(), channel.duration().map(|d| d.as_secs())) else {
             continue;
         };
         if age <= max_age {
@@ -85,15 +86,6 @@ fn hang_up(ami: &mut Session, channel: &str) -> Result<(), ami_actions::Error> {
         }
         Err(e) => Err(e),
     }
-}
-
-/// `HH:MM:SS` (CoreShowChannel's Duration) in seconds.
-fn seconds(hms: &str) -> Option<u64> {
-    let mut total = 0;
-    for part in hms.trim().split(':') {
-        total = total * 60 + part.parse::<u64>().ok()?;
-    }
-    Some(total)
 }
 
 fn dry_run_note(dry_run: bool) -> &'static str {

@@ -58,7 +58,7 @@ fn run() -> Result<(), Box<dyn Error>> {
                 q.calls().unwrap_or_default(),
                 q.completed().unwrap_or_default(),
                 q.abandoned().unwrap_or_default(),
-                q.holdtime().unwrap_or_default(),
+                q.holdtime().unwrap_or_default().as_secs(),
             ),
             Event::QueueMember(m) => println!(
                 "  agent  {:<20} {}{}, {} calls taken",
@@ -72,7 +72,7 @@ fn run() -> Result<(), Box<dyn Error>> {
                 e.position().unwrap_or_default(),
                 e.caller_id_num().unwrap_or_default(),
                 e.caller_id_name().unwrap_or_default(),
-                e.wait().unwrap_or_default(),
+                e.wait().unwrap_or_default().as_secs(),
             ),
             other => println!("  ({} event)", other.message().event_name().unwrap_or_default()),
         }

@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 use ami_actions::service::{Filter, Service, ServiceOptions};
 use ami_actions::subscribe::{ServiceExt, Typed, TypedSubscription};
 use ami_actions::testkit::{FakeAsterisk, Outcome};
-use ami_actions::{actions, Event};
+use ami_actions::{actions, Event, HangupCause};
 
 fn main() -> ExitCode {
     match run() {
@@ -53,8 +53,9 @@ struct Call {
     answered: Option<Instant>,
     /// Channels up now.
     channels: Vec<String>,
-    /// The first hangup cause seen: the one that ended the call.
-    cause: Option<(String, String)>,
+    /// The first hangup cause seen: the one that ended the call, with
+    /// Asterisk's text for it.
+    cause: Option<(Option<HangupCause>, String)>,
 }
 
 fn run() -> Result<(), Box<dyn Error>> {
@@ -150,9 +151,7 @@ fn watch(events: &TypedSubscription<Event>, limit: Option<Duration>, stop_after:
                 let channel = e.channel().unwrap_or_default();
                 call.channels.retain(|c| *c != channel);
                 if call.cause.is_none() {
-                    let cause =
-                        (e.cause().unwrap_or_default().into_owned(), e.cause_txt().unwrap_or_default().into_owned());
-                    call.cause = Some(cause);
+                    call.cause = Some((e.cause(), e.cause_txt().unwrap_or_default().into_owned()));
                 }
                 if call.channels.is_empty() {
                     let call = calls.remove(&id).expect("present");
@@ -179,8 +178,10 @@ fn describe(call: &Call) -> String {
         let secs = t.elapsed().as_secs();
         line.push_str(&format!("  talked {}:{:02}", secs / 60, secs % 60));
     }
-    if let Some((code, text)) = &call.cause {
-        line.push_str(&format!("  {text} ({code})"));
+    match &call.cause {
+        Some((Some(cause), text)) => line.push_str(&format!("  {text} ({}, {cause})", cause.code())),
+        Some((None, text)) => line.push_str(&format!("  {text}")),
+        None => {}
     }
     line
 }

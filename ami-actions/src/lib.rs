@@ -76,6 +76,7 @@
 //! anything is sent (`ami --help`).
 //!
 //! [generated-code]: https://example.invalid/ami-rs/blob/main/docs/generated-code.md
+//! [typed-values]: https://example.invalid/ami-rs/blob/main/docs/typed-values.md
 //!
 //! ```no_run
 //! use ami_actions::{actions, events, Client, Config, Event, Login};
@@ -100,6 +101,64 @@
 //!     }
 //! }
 //! # Ok(()) }
+//! ```
+//!
+//! # Numbers, durations, times
+//!
+//! An event header that holds a number, a duration, a time, a hangup cause
+//! or a dialplan priority is read as one: `Hangup::cause()` is a
+//! [`HangupCause`], `Cdr::duration()` a [`Duration`](std::time::Duration),
+//! `CoreShowChannel::duration()` (`00:01:02` on the wire) a `Duration`,
+//! `QueueMember::last_call()` a [`SystemTime`](std::time::SystemTime),
+//! `Cdr::start_time()` a [`WallClock`] (the server's local time; Asterisk
+//! does not say which zone), `Newexten::priority()` a [`Priority`]. Which
+//! headers, why (the wire, the documentation, Asterisk's source) and how
+//! many are in one table in the generator, published as
+//! [`docs/typed-values.md`][typed-values]; [`Event::TYPED_FIELDS`] lists
+//! them at run time. An empty value, a placeholder (`<unknown>`, `(null)`,
+//! ...) or text that does not parse is `None`, never a panic; the text as
+//! sent stays reachable through `message().get_str("Cause")`, and serde and
+//! the CLI's `--json` keep every header as text.
+//!
+//! ```
+//! use ami_actions::{Event, HangupCause, Message};
+//!
+//! let msg = Message::from_pairs([("Event", "Hangup"), ("Cause", "17"), ("Cause-txt", "User busy")]);
+//! let Event::Hangup(h) = Event::from_message(msg) else { unreachable!() };
+//! assert_eq!(h.cause(), Some(HangupCause::UserBusy));
+//! assert_eq!(h.message().get_str("Cause").as_deref(), Some("17"));
+//!
+//! let done = Message::from_pairs([("Event", "CoreShowChannelsComplete"), ("ListItems", "3")]);
+//! let Event::CoreShowChannelsComplete(done) = Event::from_message(done) else { unreachable!() };
+//! assert_eq!(done.list_items(), Some(3));
+//! ```
+//!
+//! A typed header is compared with a value of its type, not with the text
+//! (each of these fails with E0308, mismatched types, and nothing else; the
+//! last block is the same code that compiles):
+//!
+//! ```compile_fail,E0308
+//! # use ami_actions::events;
+//! fn busy(h: &events::Hangup) -> bool {
+//!     h.cause() == Some("17") // Option<HangupCause> is not Option<&str>
+//! }
+//! ```
+//!
+//! ```compile_fail,E0308
+//! # use ami_actions::events;
+//! fn empty(done: &events::CoreShowChannelsComplete) -> bool {
+//!     done.list_items() == Some("0") // Option<u64> is not Option<&str>
+//! }
+//! ```
+//!
+//! ```
+//! # use ami_actions::{events, HangupCause};
+//! fn busy(h: &events::Hangup) -> bool {
+//!     h.cause() == Some(HangupCause::UserBusy)
+//! }
+//! fn empty(done: &events::CoreShowChannelsComplete) -> bool {
+//!     done.list_items() == Some(0)
+//! }
 //! ```
 //!
 //! A parameter the action requires cannot be left out:

@@ -6,7 +6,7 @@
 //! use ami_actions::service::{Service, ServiceOptions};
 //! use ami_actions::subscribe::{ServiceExt, Typed};
 //! use ami_actions::testkit::FakeAsterisk;
-//! use ami_actions::{events, Config, Login, Message};
+//! use ami_actions::{events, Config, HangupCause, Login, Message};
 //!
 //! let fake = FakeAsterisk::start()?;
 //! let config = Config::new("127.0.0.1", fake.addr().port());
@@ -15,13 +15,13 @@
 //! let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
 //! let counter = seen.clone();
 //! ami.on::<events::Hangup>(move |h| {
-//!     assert_eq!(h.cause().as_deref(), Some("16"));
+//!     assert_eq!(h.cause(), Some(HangupCause::NormalClearing));
 //!     counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
 //! });
 //! ami.start()?;
 //! fake.inject_event(&Message::from_pairs([("Event", "Hangup"), ("Privilege", "call,all"), ("Cause", "16")]));
 //! match hangups.recv_timeout(Duration::from_secs(5))? {
-//!     Some(Typed::Event(h)) => assert_eq!(h.cause().as_deref(), Some("16")),
+//!     Some(Typed::Event(h)) => assert_eq!(h.cause(), Some(HangupCause::NormalClearing)),
 //!     other => panic!("{other:?}"),
 //! }
 //! ami.close(); // runs the handlers for what is queued, then returns

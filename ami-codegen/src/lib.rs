@@ -11,8 +11,10 @@
 //! 4. [`resolve::snapshots`]: `channel_snapshot` / `bridge_snapshot` macros;
 //! 5. [`resolve::merge`]: duplicates within a file, then the union of releases;
 //! 6. [`fixups`]: known upstream gaps, each in one named function;
-//! 7. [`names`]: Rust identifiers, collision-free;
-//! 8. [`emit`]: Rust source via quote and prettyplease.
+//! 7. [`kinds`]: which free-text event headers hold numbers, durations,
+//!    times, hangup causes or priorities (one table, with the evidence);
+//! 8. [`names`]: Rust identifiers, collision-free;
+//! 9. [`emit`]: Rust source via quote and prettyplease.
 //!
 //! ```no_run
 //! let inputs = [ami_codegen::Input::file("spec/asterisk-22.10.1.xml")];
@@ -25,6 +27,7 @@
 pub mod emit;
 mod error;
 pub mod fixups;
+pub mod kinds;
 pub mod lower;
 pub mod model;
 pub mod names;
@@ -149,6 +152,7 @@ pub fn load(inputs: &[Input], opts: &Options) -> Result<(model::Spec, Report), E
     let mut spec = resolve::merge::union(defs);
     spec.shared_enums = resolve::snapshots::shared_enums();
     report.fixups = fixups::apply_all(&mut spec);
+    kinds::apply(&mut spec);
     report.clashes = names::assign(&mut spec);
     report.actions = spec.actions.len();
     report.events = spec.events.len();

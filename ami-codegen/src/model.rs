@@ -158,6 +158,43 @@ pub struct Param {
     pub ident: String,
     /// Rust enum type name when [`Param::kind`] is `Enum` (names pass).
     pub enum_ident: String,
+    /// After snapshot expansion: the snapshot field this header stands for,
+    /// without its prefix (`ChannelState` for `DestChannelState`).
+    pub snapshot_field: Option<String>,
+    /// How the accessor reads a free-text header that holds a number,
+    /// duration, time, hangup cause or priority (the kinds pass,
+    /// [`crate::kinds`]); `None` for text.
+    pub value_kind: Option<ValueKind>,
+}
+
+/// How a typed accessor reads a free-text header (see [`crate::kinds`]);
+/// each kind is one reader in `ami_core::typed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ValueKind {
+    /// `u64` (`unsigned_field`).
+    Unsigned,
+    /// `i64` (`signed_field`).
+    Signed,
+    /// `f64` (`decimal_field`).
+    Decimal,
+    /// `Duration` from seconds, whole or decimal (`seconds_field`).
+    Seconds,
+    /// `Duration` from milliseconds (`millis_field`).
+    Milliseconds,
+    /// `Duration` from microseconds (`micros_field`).
+    Microseconds,
+    /// `Duration` from `H:MM:SS` (`hms_field`).
+    Hms,
+    /// `SystemTime` from Unix seconds; `0` is `None` (`unix_time_field`).
+    UnixTime,
+    /// `SystemTime` from ISO 8601 with a UTC offset (`iso_time_field`).
+    IsoTime,
+    /// `WallClock`: date and time in the server's zone (`wall_clock_field`).
+    WallClock,
+    /// `HangupCause`: a Q.850 code (`cause_field`).
+    HangupCause,
+    /// `Priority`: a number or a label (`priority_field`).
+    Priority,
 }
 
 /// `<channel_snapshot prefix="..."/>` or `<bridge_snapshot/>`.

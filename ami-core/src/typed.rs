@@ -2,7 +2,10 @@
 //! types (the `ami-actions` crate) are built on.
 //!
 //! Generated code stays thin: an event accessor is one call to [`field`],
-//! [`parse_field`] or [`bool_field`]; an action's `write_params` is one call
+//! [`parse_field`] or [`bool_field`], or, for a header that holds a number,
+//! duration, time, hangup cause or priority, to one of the typed readers
+//! ([`unsigned_field`], [`seconds_field`], [`cause_field`], ...: see
+//! [`ValueKind`]); an action's `write_params` is one call
 //! per parameter into [`ActionWriter`] or [`put_bool`], [`put_all`] and
 //! [`put_extra`]. Keeping the logic here, compiled once, is what keeps a
 //! build of a few hundred generated types fast.
@@ -20,6 +23,9 @@ use crate::action::Action;
 use crate::encode::ActionWriter;
 use crate::message::{Header, Message};
 use crate::response::Response;
+
+mod values;
+pub use values::*;
 
 /// The first value of header `name` (ASCII case-insensitive) as text.
 pub fn field<'a>(msg: &'a Message, name: &str) -> Option<Cow<'a, str>> {

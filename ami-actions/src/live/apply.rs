@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use ami_core::Message;
+use ami_core::{HangupCause, Message};
 
 use super::model::{Bridge, Call, Channel, Conference, ParkedCall, Party, Queue, QueueCaller, QueueMember, Snapshot};
 use super::{Change, LiveOptions};
@@ -301,7 +301,7 @@ impl State {
             }
             Event::Hangup(_) => {
                 let s = Snap::read(m, "");
-                let cause = field(m, "Cause").and_then(|c| c.trim().parse::<u16>().ok());
+                let cause = field(m, "Cause").and_then(HangupCause::parse_code);
                 let cause_txt = known(field(m, "Cause-txt"));
                 if let Some(u) = s.uniqueid() {
                     self.hang_up(u, s.linkedid(), cause, cause_txt, now);
@@ -592,7 +592,14 @@ impl State {
         }
     }
 
-    fn hang_up(&mut self, u: &str, linkedid: Option<&str>, cause: Option<u16>, cause_txt: Option<String>, now: &Now) {
+    fn hang_up(
+        &mut self,
+        u: &str,
+        linkedid: Option<&str>,
+        cause: Option<HangupCause>,
+        cause_txt: Option<String>,
+        now: &Now,
+    ) {
         let removed = mutate(&mut self.snap.channels).remove(u);
         self.forget(u);
         if let Some(b) = removed.as_ref().and_then(|c| c.bridge.clone()) {
@@ -617,7 +624,7 @@ impl State {
         let Some(call) = calls.get_mut(&linkedid) else { return };
         let call = Arc::make_mut(call);
         call.channels.retain(|c| c != u);
-        if call.cause.is_none() && cause.is_some_and(|c| c != 0) {
+        if call.cause.is_none() && cause.is_some_and(|c| c.code() != 0) {
             call.cause = cause;
             call.cause_txt = cause_txt;
         }

@@ -105,7 +105,7 @@ pub enum Change {
         /// The channel.
         channel: Arc<Channel>,
         /// Its hangup cause.
-        cause: Option<u16>,
+        cause: Option<ami_core::HangupCause>,
     },
     /// A bridge was created.
     BridgeCreated(Arc<Bridge>),

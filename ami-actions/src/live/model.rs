@@ -114,7 +114,7 @@ pub struct Call {
     pub ended: Option<SystemTime>,
     /// The hangup cause (Q.850) of its first channel to hang up with a
     /// cause other than 0.
-    pub cause: Option<u16>,
+    pub cause: Option<ami_core::HangupCause>,
     /// The text of that cause.
     pub cause_txt: Option<String>,
 }

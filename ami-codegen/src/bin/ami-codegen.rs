@@ -25,11 +25,22 @@ fn run() -> Result<(), String> {
         }
     }
     let opts = ami_codegen::Options { prose };
-    let (files_out, report) = ami_codegen::generate(&files, &opts).map_err(|e| e.to_string())?;
+    let (spec, report) = ami_codegen::load(&files, &opts).map_err(|e| e.to_string())?;
+    let files_out = ami_codegen::emit::emit(&spec);
     if summary {
         println!("actions {}", report.actions);
         println!("events {}", report.events);
         println!("lines {}", files_out.lines());
+        let st = ami_codegen::kinds::stats(&spec);
+        let kinds: Vec<String> = st.by_kind.iter().map(|(k, n)| format!("{k:?} {n}")).collect();
+        println!(
+            "event accessors {}: typed {} ({}), enums and bools {}, text {}",
+            st.accessors,
+            st.typed(),
+            kinds.join(", "),
+            st.enums_and_bools,
+            st.text
+        );
         for (label, inc) in &report.includes {
             println!("includes {label}: {} resolved, {} dropped", inc.resolved, inc.dropped.len());
             for (xp, why) in &inc.dropped {

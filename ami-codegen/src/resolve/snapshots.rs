@@ -113,6 +113,7 @@ pub fn expand(events: &mut [Event]) {
                         format!("`{}` snapshot: {}", snap.prefix, sf.doc)
                     }),
                     shared_enum: (!sf.values.is_empty()).then(|| sf.name.to_string()),
+                    snapshot_field: Some(sf.name.to_string()),
                     ..Param::default()
                 });
             }

@@ -208,7 +208,7 @@ fn call_json(out: &mut Vec<u8>, c: &Call) {
     o.opt("dial_string", c.dial_string.as_deref()).opt("dial_status", c.dial_status.as_deref());
     o.time("started", Some(c.started)).time("answered", c.answered).time("ended", c.ended);
     match c.cause {
-        Some(cause) => o.num("cause", cause),
+        Some(cause) => o.num("cause", cause.code()),
         None => o.opt("cause", None),
     };
     o.opt("cause_txt", c.cause_txt.as_deref()).end();
@@ -277,7 +277,7 @@ fn change_json(out: &mut Vec<u8>, change: &Change) {
         Change::ChannelHungUp { channel, cause } => {
             o.str("change", "channel_hung_up").object("channel", |out| channel_json(out, channel));
             match cause {
-                Some(c) => o.num("cause", c),
+                Some(c) => o.num("cause", c.code()),
                 None => o.opt("cause", None),
             }
         }
@@ -395,7 +395,12 @@ fn change_text(out: &mut Vec<u8>, change: &Change) {
         }
         Change::ChannelUpdated(c) => writeln!(out, "channel {} {}", c.name, c.state_desc),
         Change::ChannelHungUp { channel, cause } => {
-            writeln!(out, "channel {} hung up (cause {})", channel.name, cause.map_or("-".into(), |c| c.to_string()))
+            writeln!(
+                out,
+                "channel {} hung up (cause {})",
+                channel.name,
+                cause.map_or("-".into(), |c| c.code().to_string())
+            )
         }
         Change::BridgeCreated(b) => writeln!(out, "bridge {} created", b.uniqueid),
         Change::BridgeDestroyed(b) => writeln!(out, "bridge {} destroyed", b.uniqueid),
@@ -404,7 +409,7 @@ fn change_text(out: &mut Vec<u8>, change: &Change) {
         Change::CallStarted(c) => writeln!(out, "call {} started by {}", c.linkedid, party_text(&c.caller)),
         Change::CallUpdated(c) => writeln!(out, "call {} {}", c.linkedid, c.dial_status.as_deref().unwrap_or("")),
         Change::CallEnded(c) => {
-            writeln!(out, "call {} ended (cause {})", c.linkedid, c.cause.map_or("-".into(), |c| c.to_string()))
+            writeln!(out, "call {} ended (cause {})", c.linkedid, c.cause.map_or("-".into(), |c| c.code().to_string()))
         }
         Change::QueueChanged(q) => {
             writeln!(out, "queue {}: {} members, {} waiting", q.name, q.members.len(), q.callers.len())
