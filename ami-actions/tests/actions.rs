@@ -40,6 +40,24 @@ fn injection_is_refused_through_typed_actions_too() {
 }
 
 #[test]
+fn a_filter_that_crashes_asterisk_is_refused() {
+    // Asterisk 22.10.1 segfaults on this MatchCriteria (ami_core::guard).
+    let crash = actions::Filter::new()
+        .operation(actions::FilterOperation::Add)
+        .match_criteria("name_regex")
+        .filter("Newchannel");
+    let mut out = Vec::new();
+    let e = encode_action(&crash, Some("id-1"), &mut out).unwrap_err();
+    assert!(matches!(e, EncodeError::Refused { action: "Filter", param: "MatchCriteria", .. }), "{e}");
+    assert!(out.is_empty());
+    let fine = actions::Filter::new()
+        .operation(actions::FilterOperation::Add)
+        .match_criteria("name(Newchannel),header(Channel),startsWith")
+        .filter("PJSIP/");
+    assert!(wire(&fine).contains("MatchCriteria: name(Newchannel),header(Channel),startsWith\r\n"));
+}
+
+#[test]
 fn enums_have_an_escape_and_bools_their_spelling() {
     let login = actions::Login::new("admin").secret("s3cret").auth_type(actions::LoginAuthType::Md5);
     assert!(wire(&login).contains("AuthType: MD5\r\n"));

@@ -384,6 +384,9 @@ fn validation_errors_exit_2_and_send_nothing() {
         (&["Login", "Username=admin"], "done by the ami command"),
         (&["Ping", "ActionID=7"], "ActionID is set by the ami command"),
         (&["Hangup", "Channel=x\r\nAction: Command"], "CR, LF and NUL are refused"),
+        // Asterisk 22.10.1 segfaults on this Filter: refused, typed or raw.
+        (&["Filter", "Operation=Add", "MatchCriteria=name_regex", "Filter=x"], "MatchCriteria refused"),
+        (&["--raw", "Filter", "Operation=Add", "MatchCriteria=header_x", "Filter=x"], "MatchCriteria refused"),
         (&["Ping", "oops"], "expected Key=Value"),
         (&["--bogus", "Ping"], "unknown option --bogus"),
         (&["--secret=admin-secret", "Ping"], "AMI_SECRET"),

@@ -3,11 +3,13 @@
 //! AMI has no escaping: a CR or LF inside a value would end the line and let
 //! a caller-supplied string inject headers or a whole second action. The
 //! server also cuts lines longer than [`MAX_LINE_LEN`] and messages of more
-//! than [`MAX_LINES`] lines. Every check happens before a byte is written.
+//! than [`MAX_LINES`] lines, and some values crash it ([`guard`](crate::guard)).
+//! Every check happens before a byte is written.
 
 use std::fmt::{self, Write as _};
 
 use crate::error::EncodeError;
+use crate::guard;
 
 /// Longest `Key: Value` line Asterisk accepts, in bytes, without its CRLF.
 pub const MAX_LINE_LEN: usize = 1022;
@@ -24,6 +26,8 @@ pub struct ActionWriter<'a> {
     start: usize,
     lines: usize,
     error: Option<EncodeError>,
+    /// Whether a [`guard`] check looks at this action.
+    guarded: bool,
 }
 
 impl fmt::Debug for ActionWriter<'_> {
@@ -36,7 +40,7 @@ impl<'a> ActionWriter<'a> {
     /// Starts an action called `name` at the end of `out`.
     pub fn new(out: &'a mut Vec<u8>, name: &str) -> ActionWriter<'a> {
         let start = out.len();
-        let mut w = ActionWriter { out, start, lines: 0, error: None };
+        let mut w = ActionWriter { out, start, lines: 0, error: None, guarded: guard::applies_to(name) };
         w.header("Action", name);
         w
     }
@@ -105,10 +109,13 @@ impl<'a> ActionWriter<'a> {
     }
 
     /// Ends the action with the empty line. On any error, removes everything
-    /// this writer added and returns the first error.
+    /// this writer added and returns the first error. The server-protecting
+    /// checks of [`guard`](crate::guard) run here, over the whole action.
     pub fn finish(self) -> Result<(), EncodeError> {
         let error = self.error.or(if self.lines > MAX_LINES {
             Some(EncodeError::TooManyLines { lines: self.lines, limit: MAX_LINES })
+        } else if self.guarded {
+            guard::check_frame(&self.out[self.start..]).err()
         } else {
             None
         });

@@ -102,6 +102,16 @@ pub enum EncodeError {
         /// The limit.
         limit: usize,
     },
+    /// A value known to crash or harm the server; see [`guard`](crate::guard)
+    /// for each check and its evidence.
+    Refused {
+        /// The action.
+        action: &'static str,
+        /// The parameter whose value is refused.
+        param: &'static str,
+        /// Why, and what to write instead.
+        reason: String,
+    },
 }
 
 impl fmt::Display for EncodeError {
@@ -118,6 +128,7 @@ impl fmt::Display for EncodeError {
             EncodeError::TooManyLines { lines, limit } => {
                 write!(f, "action has {lines} lines; Asterisk accepts at most {limit}")
             }
+            EncodeError::Refused { action, param, reason } => write!(f, "{action} {param} refused: {reason}"),
         }
     }
 }
