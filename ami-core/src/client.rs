@@ -1,10 +1,12 @@
 //! The public blocking API: [`Client`] (connected, not logged in) and
 //! [`Session`] (logged in).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, Instant};
 
 use crate::action::{Action, RawAction};
+use crate::action_id::own_action_id;
 use crate::config::Config;
 use crate::connection::{deadline, Connection};
 use crate::error::{Error, Phase};
@@ -12,7 +14,7 @@ use crate::frame::Banner;
 use crate::logging::ami_log;
 use crate::message::Message;
 use crate::originate::OriginateOutcome;
-use crate::response::{command_result, Response};
+use crate::response::{as_callers, command_result, Response};
 use crate::transport::{self, Transport};
 
 /// How to log in: user, secret, plain or MD5 challenge, and which events to
@@ -194,6 +196,13 @@ impl Session {
         self.conn.ids().prefix()
     }
 
+    /// The id you gave with [`Action::with_action_id`] when `message` (an
+    /// event read with [`next_event`](Session::next_event), say) carries the
+    /// ActionID of an action this session sent with it; `None` otherwise.
+    pub fn own_action_id<'m>(&self, message: &'m Message) -> Option<Cow<'m, str>> {
+        own_action_id(self.conn.ids().prefix(), message)
+    }
+
     /// Sends an action and waits for its response. For list actions the
     /// response holds every item up to the completion event.
     ///
@@ -227,10 +236,14 @@ impl Session {
     /// returned, not queued.
     pub fn originate(&mut self, action: &dyn Action, timeout: Option<Duration>) -> Result<OriginateOutcome, Error> {
         let until = deadline(timeout);
-        let response = self.conn.request(action, timeout, Phase::Response)?;
-        let id = response.message().action_id().unwrap_or_default().into_owned();
-        let event = self.conn.await_event(&id, "OriginateResponse", until)?;
-        Ok(OriginateOutcome::new(event))
+        let own = action.action_id();
+        let id = self.conn.write_action(action)?;
+        as_callers(self.conn.await_response(action, &id, until, Phase::Response), own)?;
+        let event = self.conn.await_event(&id, "OriginateResponse", until, Phase::Response)?;
+        Ok(OriginateOutcome::new(match own {
+            Some(own) => event.with_action_id(own),
+            None => event,
+        }))
     }
 
     /// Blocks until an event arrives.

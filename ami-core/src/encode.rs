@@ -45,14 +45,52 @@ impl<'a> ActionWriter<'a> {
         w
     }
 
-    /// Adds `key: value`.
+    /// Adds `key: value`. A key called `ActionID` (any case) is refused
+    /// ([`EncodeError::ActionIdHeader`]): the client writes the ActionID;
+    /// give your own with [`Action::with_action_id`](crate::Action::with_action_id).
     pub fn header(&mut self, key: &str, value: &str) {
         self.header_bytes(key, value.as_bytes());
     }
 
+    /// Writes the `ActionID` header, right after the `Action` line: the one
+    /// way to write it, for code that frames actions itself
+    /// ([`encode_action`](crate::encode_action) calls it). Anywhere else,
+    /// or a second time, it is [`EncodeError::ActionIdHeader`]; an empty id
+    /// is [`EncodeError::EmptyActionId`].
+    pub fn action_id(&mut self, id: &str) {
+        if self.error.is_some() {
+            return;
+        }
+        if self.lines != 1 {
+            self.error = Some(EncodeError::ActionIdHeader);
+            return;
+        }
+        if id.is_empty() {
+            self.error = Some(EncodeError::EmptyActionId);
+            return;
+        }
+        let at = self.out.len();
+        self.out.extend_from_slice(b"ActionID: ");
+        self.out.extend_from_slice(id.as_bytes());
+        self.check_line(at, "ActionID");
+    }
+
+    /// Whether `key` is to be left out, or refused: a parameter called
+    /// `ActionID` is an error (the client writes the ActionID).
+    fn skip(&mut self, key: &str) -> bool {
+        if self.error.is_some() {
+            return true;
+        }
+        if key.eq_ignore_ascii_case("ActionID") {
+            self.error = Some(EncodeError::ActionIdHeader);
+            return true;
+        }
+        false
+    }
+
     /// Adds `key: value` where the value is raw bytes (e.g. Latin-1 text).
     pub fn header_bytes(&mut self, key: &str, value: &[u8]) {
-        if self.error.is_some() {
+        if self.skip(key) {
             return;
         }
         let at = self.out.len();
@@ -64,7 +102,7 @@ impl<'a> ActionWriter<'a> {
 
     /// Adds `key: value`, formatting the value with `Display` (numbers, enums).
     pub fn header_display(&mut self, key: &str, value: &dyn fmt::Display) {
-        if self.error.is_some() {
+        if self.skip(key) {
             return;
         }
         let at = self.out.len();
@@ -176,6 +214,34 @@ mod tests {
         assert!(matches!(r, Err(EncodeError::ForbiddenByte { in_key: true, byte: b'\n', .. })));
         let (r, _) = encode(|w| w.header("Ex:ten", "1"));
         assert!(matches!(r, Err(EncodeError::BadKey { .. })));
+    }
+
+    #[test]
+    fn action_id_is_the_clients() {
+        for key in ["ActionID", "actionid", "ACTIONID"] {
+            let (r, out) = encode(|w| w.header(key, "mine"));
+            assert_eq!(r, Err(EncodeError::ActionIdHeader), "{key}");
+            assert_eq!(out, b"prior");
+        }
+        let (r, _) = encode(|w| w.header_display("ActionID", &7));
+        assert_eq!(r, Err(EncodeError::ActionIdHeader));
+        let (r, out) = encode(|w| w.action_id("p:7"));
+        r.unwrap();
+        assert_eq!(out, b"priorAction: Originate\r\nActionID: p:7\r\n\r\n");
+        let (r, _) = encode(|w| w.action_id(""));
+        assert_eq!(r, Err(EncodeError::EmptyActionId));
+        let (r, _) = encode(|w| w.action_id("a\r\nAction: Command"));
+        assert!(matches!(r, Err(EncodeError::ForbiddenByte { .. })));
+        let (r, _) = encode(|w| {
+            w.action_id("p:7");
+            w.action_id("p:8");
+        });
+        assert_eq!(r, Err(EncodeError::ActionIdHeader), "only once");
+        let (r, _) = encode(|w| {
+            w.header("Channel", "x");
+            w.action_id("p:7");
+        });
+        assert_eq!(r, Err(EncodeError::ActionIdHeader), "only second");
     }
 
     #[test]

@@ -102,6 +102,12 @@ pub enum EncodeError {
         /// The limit.
         limit: usize,
     },
+    /// A parameter called `ActionID`: the client writes the ActionID (one
+    /// per action, unique across connections). Give your own with
+    /// [`Action::with_action_id`](crate::Action::with_action_id).
+    ActionIdHeader,
+    /// An empty ActionID given with [`Action::with_action_id`](crate::Action::with_action_id).
+    EmptyActionId,
     /// A value known to crash or harm the server; see [`guard`](crate::guard)
     /// for each check and its evidence.
     Refused {
@@ -128,6 +134,11 @@ impl fmt::Display for EncodeError {
             EncodeError::TooManyLines { lines, limit } => {
                 write!(f, "action has {lines} lines; Asterisk accepts at most {limit}")
             }
+            EncodeError::ActionIdHeader => f.write_str(
+                "ActionID is written by the client, not as a parameter: give your own id with \
+                 `Action::with_action_id` (it is sent under the connection's prefix)",
+            ),
+            EncodeError::EmptyActionId => f.write_str("the ActionID given with `with_action_id` is empty"),
             EncodeError::Refused { action, param, reason } => write!(f, "{action} {param} refused: {reason}"),
         }
     }
@@ -224,6 +235,13 @@ pub enum Error {
         /// The limit ([`ServiceOptions::max_in_flight`](crate::service::ServiceOptions::max_in_flight)).
         limit: usize,
     },
+    /// An action with the same caller's ActionID
+    /// ([`Action::with_action_id`](crate::Action::with_action_id)) is still
+    /// waiting for its answer; this one was not sent.
+    DuplicateActionId {
+        /// The caller's id.
+        id: String,
+    },
     /// An event list did not complete; what arrived is in `partial`.
     ListIncomplete {
         /// The action whose list it is.
@@ -294,10 +312,13 @@ impl Error {
 
     /// Whether the action certainly did not reach the server, so sending it
     /// again cannot do it twice: refused before sending ([`Error::Encode`],
-    /// [`Error::InFlightLimit`]) or not (completely) written
+    /// [`Error::InFlightLimit`], [`Error::DuplicateActionId`]) or not (completely) written
     /// ([`Error::NotSent`]).
     pub fn is_not_sent(&self) -> bool {
-        matches!(self, Error::NotSent { .. } | Error::InFlightLimit { .. } | Error::Encode(_))
+        matches!(
+            self,
+            Error::NotSent { .. } | Error::InFlightLimit { .. } | Error::Encode(_) | Error::DuplicateActionId { .. }
+        )
     }
 
     /// Whether the server refused the request (as opposed to the link failing).
@@ -338,6 +359,11 @@ impl fmt::Display for Error {
             Error::InFlightLimit { limit } => {
                 write!(f, "{limit} actions are already waiting for their answers (the limit); this one was not sent")
             }
+            Error::DuplicateActionId { id } => write!(
+                f,
+                "an action with ActionID {id:?} is still waiting for its answer; this one was not sent \
+                 (ActionIDs of pending actions must differ)"
+            ),
             Error::ListIncomplete { action, cut, partial } => {
                 write!(f, "the event list of {action} is incomplete ({cut}) after {} items", partial.items().len())
             }

@@ -67,7 +67,7 @@ pub const CHECKS: &[Check] = &[FILTER_MATCH_CRITERIA];
 /// Whether any check looks at actions called `action` (so that the writer
 /// only keeps the frame in view for those).
 pub(crate) fn applies_to(action: &str) -> bool {
-    CHECKS.iter().any(|c| c.action.eq_ignore_ascii_case(action))
+    CHECKS.iter().any(|c| c.action.eq_ignore_ascii_case(action.trim()))
 }
 
 /// Runs the checks over one encoded action: `frame` holds its header lines,

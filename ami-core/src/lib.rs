@@ -49,7 +49,7 @@ mod originate;
 mod response;
 mod transport;
 
-pub use action::{encode_action, Action, RawAction};
+pub use action::{encode_action, Action, RawAction, WithActionId};
 pub use action_id::ActionIds;
 pub use backlog::{Overflow, QueueLimits};
 pub use client::{Client, Login, Session};

@@ -72,6 +72,7 @@ mod pending;
 mod reader;
 mod subscription;
 
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -82,7 +83,7 @@ pub use dispatch::{HandlerId, Notice};
 pub use subscription::{Closed, Filter, Incoming, Subscription, SubscriptionStats};
 
 use crate::action::{encode_action, Action, RawAction};
-use crate::action_id::ActionIds;
+use crate::action_id::{own_action_id, own_wire_id, ActionIds};
 use crate::client::{Client, Login, Session};
 use crate::config::Config;
 use crate::connection::deadline;
@@ -90,7 +91,7 @@ use crate::error::{Error, Phase};
 use crate::logging::ami_log;
 use crate::message::Message;
 use crate::originate::OriginateOutcome;
-use crate::response::{command_result, Response};
+use crate::response::{as_callers, command_result, Response};
 use batch::Batch;
 use dispatch::Handlers;
 use link::WriteSide;
@@ -339,7 +340,11 @@ impl Shared {
         timeout: Option<Duration>,
         awaits: Option<&'static str>,
     ) -> Result<(Response, Option<Message>), Error> {
-        let id = self.next_id();
+        let own = action.action_id();
+        let id = match own {
+            Some(own) => own_wire_id(&self.prefix, own)?,
+            None => self.next_id(),
+        };
         let name = action.action_name();
         let mut bytes = Vec::with_capacity(256);
         encode_action(action, Some(&id), &mut bytes)?;
@@ -353,8 +358,14 @@ impl Shared {
             let Some(w) = writer.as_mut() else {
                 return Err(not_sent("not connected (the service is reconnecting or stopped)".into()));
             };
-            let slot =
-                self.pending.register(&id, name, awaits, self.options.max_in_flight, self.config.max_list_items)?;
+            let slot = self.pending.register(
+                &id,
+                own,
+                name,
+                awaits,
+                self.options.max_in_flight,
+                self.config.max_list_items,
+            )?;
             if let Err(e) = w.write_all(&bytes) {
                 // A part of an action is never acted on: the link closes now.
                 w.shutdown();
@@ -365,8 +376,15 @@ impl Shared {
         };
         ami_log!(debug, "sent {name} (ActionID {id})");
         let until = deadline(timeout);
-        let result = slot.wait_response(until).and_then(|response| {
-            let event = if awaits.is_some() { Some(slot.wait_event(until)?) } else { None };
+        let result = as_callers(slot.wait_response(until), own).and_then(|response| {
+            let event = match awaits {
+                Some(_) => Some(slot.wait_event(until)?),
+                None => None,
+            };
+            let event = match (event, own) {
+                (Some(e), Some(own)) => Some(e.with_action_id(own)),
+                (event, _) => event,
+            };
             Ok((response, event))
         });
         self.pending.remove(&id);
@@ -540,6 +558,19 @@ impl Service {
             remember_for_reconnect(shared, action)?;
         }
         Ok(response)
+    }
+
+    /// The prefix of this service's ActionIDs (random, kept across
+    /// reconnects).
+    pub fn action_id_prefix(&self) -> &str {
+        &self.shared().prefix
+    }
+
+    /// The id you gave with [`Action::with_action_id`] when `message`
+    /// (an event from a subscription, say) carries the ActionID of an action
+    /// sent through this service with it; `None` otherwise.
+    pub fn own_action_id<'m>(&self, message: &'m Message) -> Option<Cow<'m, str>> {
+        own_action_id(&self.shared().prefix, message)
     }
 
     /// Sends `Ping`.

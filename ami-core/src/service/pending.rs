@@ -116,16 +116,21 @@ pub(crate) struct Pending {
 }
 
 impl Pending {
-    /// Registers a slot for ActionID `id`, unless `limit` slots exist.
+    /// Registers a slot for ActionID `id` (`own`: the caller's id it was
+    /// made from), unless `limit` slots exist or `id` is pending already.
     pub(crate) fn register(
         &self,
         id: &str,
+        own: Option<&str>,
         action: &str,
         awaits_event: Option<&'static str>,
         limit: usize,
         max_list_items: usize,
     ) -> Result<Arc<Slot>, Error> {
         let mut slots = lock(&self.slots);
+        if slots.contains_key(id) {
+            return Err(Error::DuplicateActionId { id: own.unwrap_or(id).to_owned() });
+        }
         if slots.len() >= limit {
             return Err(Error::InFlightLimit { limit });
         }
