@@ -7,7 +7,7 @@
 //! that is encoded ([`ActionWriter::finish`](crate::ActionWriter::finish)):
 //! typed actions, [`RawAction`](crate::RawAction)s, and through them the
 //! `ami` command's `--raw`. A refused action is
-//! [`EncodeError::Refused`](crate::EncodeError::Refused) and nothing of it
+//! [`EncodeError::Refused`] and nothing of it
 //! is written.
 //!
 //! A check refuses only what is known to be harmful; the server still
