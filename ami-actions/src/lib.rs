@@ -32,7 +32,7 @@
 //! [generated-code]: https://example.invalid/ami-rs/blob/main/docs/generated-code.md
 //!
 //! ```no_run
-//! use ami_actions::{actions, events, Client, Config, Event, Login};
+//! use ami_actions::{actions, Client, Config, Event, Login};
 //!
 //! # fn main() -> Result<(), ami_actions::Error> {
 //! let mut session = Client::connect(&Config::new("127.0.0.1", 5038))?.login(&Login::new("admin", "secret"))?;
@@ -40,17 +40,14 @@
 //!     .context("default")
 //!     .exten("200")
 //!     .priority("1")
-//!     .variable("CALLER=crm")
-//!     .async_(true);
-//! session.send(&originate)?;
+//!     .variable("CALLER=crm");
+//! // Sent with `Async: true`; waits for the call's OriginateResponse.
+//! let outcome = session.originate(&originate, None)?;
+//! println!("the call {outcome}");
 //! loop {
-//!     match Event::from_message(session.next_event()?) {
-//!         Event::OriginateResponse(ev) => {
-//!             println!("{:?} {:?}", ev.response(), ev.reason());
-//!             break;
-//!         }
-//!         Event::Hangup(ev) => println!("hangup {:?} cause {:?}", ev.channel(), ev.cause_txt()),
-//!         _ => {}
+//!     if let Event::Hangup(ev) = Event::from_message(session.next_event()?) {
+//!         println!("hangup {:?} cause {:?}", ev.channel(), ev.cause_txt());
+//!         break;
 //!     }
 //! }
 //! # Ok(()) }

@@ -324,7 +324,7 @@ fn async_originate_without_an_outcome_times_out() {
         &["--timeout", "0.5", "Originate", "Channel=PJSIP/100", "Application=Wait", "Async=true"],
     );
     assert_eq!(r.code, 4, "{r:?}");
-    assert!(r.stderr.contains("no OriginateResponse"), "{r:?}");
+    assert!(r.stderr.contains("timed out waiting for the OriginateResponse"), "{r:?}");
 }
 
 #[test]

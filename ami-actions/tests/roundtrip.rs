@@ -4,11 +4,11 @@
 use std::time::{Duration, Instant};
 
 use ami_actions::actions;
-use ami_actions::events::{self, OriginateResponseReason, OriginateResponseResponse};
+use ami_actions::events::{self, OriginateResponseResponse};
 use ami_actions::list::ResponseExt;
 use ami_actions::testkit::{response, FakeAsterisk, Outcome};
 use ami_actions::typed::ListAction;
-use ami_actions::{Client, Config, Event, Login, Message, Session};
+use ami_actions::{Client, Config, Event, Login, Message, OriginateOutcome, OriginateReason, Session};
 
 fn session(fake: &FakeAsterisk, events: bool) -> Session {
     let config = Config::new("127.0.0.1", fake.addr().port()).response_timeout(Some(Duration::from_secs(10)));
@@ -61,7 +61,10 @@ fn originate_async_gives_typed_originate_response() {
         _ => None,
     });
     assert_eq!(ev.response(), Some(OriginateResponseResponse::Success));
-    assert_eq!(ev.reason(), Some(OriginateResponseReason::Answered));
+    assert_eq!(ev.reason().as_deref(), Some("4"));
+    let outcome = OriginateOutcome::new(ev.into_message());
+    assert!(outcome.is_success());
+    assert_eq!(outcome.reason(), Some(OriginateReason::Answered));
 
     let busy = actions::Originate::new("Local/busy@default").application("Wait").data("1").async_(true);
     s.send(&busy).unwrap();
@@ -71,7 +74,7 @@ fn originate_async_gives_typed_originate_response() {
         _ => None,
     });
     assert_eq!(ev.response(), Some(OriginateResponseResponse::Failure));
-    assert_eq!(ev.reason(), Some(OriginateResponseReason::Busy));
+    assert_eq!(OriginateOutcome::new(ev.into_message()).reason(), Some(OriginateReason::Busy));
 }
 
 #[test]

@@ -91,7 +91,7 @@ pub const FIXUPS: &[Fixup] = &[
     Fixup { name: "mwi_get_list", reason: "MWIGet answers with a list the XML does not declare", apply: mwi_get_list },
     Fixup {
         name: "originate_response_reason",
-        reason: "OriginateResponse's Reason codes are not documented: 0 failed, 1 hung up, 3 no answer, 4 answered, 5 busy, 8 congestion",
+        reason: "OriginateResponse's Reason codes are not documented: 0 failed, 1 hung up, 3 no answer, 4 answered, 5 busy, 8 congestion; ami_core::OriginateReason is their one typed reading",
         apply: originate_response_reason,
     },
 ];
@@ -319,23 +319,19 @@ fn originate_response_reason(spec: &mut Spec) -> Result<(), String> {
     if !p.values.is_empty() {
         return Err("OriginateResponse's Reason is documented now".into());
     }
-    let codes = [
-        ("0", "Failed", "Failed before ringing: no such extension, or a bad channel or dial string."),
-        ("1", "HungUp", "The far end hung up."),
-        ("3", "NoAnswer", "It rang and was not answered in time."),
-        ("4", "Answered", "Answered."),
-        ("5", "Busy", "Busy."),
-        ("8", "Congestion", "Congestion, or the destination is unavailable."),
-    ];
-    p.values = codes
-        .iter()
-        .map(|(v, id, doc)| EnumValue {
-            name: v.to_string(),
-            ident_hint: Some(id.to_string()),
-            doc: Some(doc.to_string()),
-            ..EnumValue::default()
-        })
-        .collect();
-    p.notes.push("The codes are not in Asterisk's XML (fixup `originate_response_reason`).".into());
+    // Free text here: the codes have one typed reading, in ami-core, shared
+    // by `originate()`, the `ami` command and the fake Asterisk.
+    p.notes.push(
+        "A numeric code, not in Asterisk's XML: 0 failed (no such extension, bad channel), 1 hung up, \
+         3 no answer, 4 answered, 5 busy, 8 congestion. Typed: `ami_core::OriginateReason` \
+         (fixup `originate_response_reason`)."
+            .into(),
+    );
+    e.notes.push(
+        "How the call went: `ami_core::OriginateOutcome::new(event.into_message())` (`Response` decides; \
+         a `Uniqueid` of `<unknown>` or `<null>` only means no channel). `Session::originate` and \
+         `Service::originate` wait for it (fixup `originate_response_reason`)."
+            .into(),
+    );
     Ok(())
 }

@@ -28,6 +28,9 @@ pub struct ActionWriter<'a> {
     error: Option<EncodeError>,
     /// Whether a [`guard`] check looks at this action.
     guarded: bool,
+    /// A parameter the action's own `write_params` may not set because the
+    /// client sets it (`Async` of an `originate`): dropped silently.
+    overridden: Option<&'static str>,
 }
 
 impl fmt::Debug for ActionWriter<'_> {
@@ -40,7 +43,8 @@ impl<'a> ActionWriter<'a> {
     /// Starts an action called `name` at the end of `out`.
     pub fn new(out: &'a mut Vec<u8>, name: &str) -> ActionWriter<'a> {
         let start = out.len();
-        let mut w = ActionWriter { out, start, lines: 0, error: None, guarded: guard::applies_to(name) };
+        let mut w =
+            ActionWriter { out, start, lines: 0, error: None, guarded: guard::applies_to(name), overridden: None };
         w.header("Action", name);
         w
     }
@@ -75,10 +79,21 @@ impl<'a> ActionWriter<'a> {
         self.check_line(at, "ActionID");
     }
 
+    /// Has the parameters called `key` (any case) dropped until
+    /// [`restore`](ActionWriter::restore): the client writes that one itself.
+    pub(crate) fn override_param(&mut self, key: &'static str) {
+        self.overridden = Some(key);
+    }
+
+    /// Ends [`override_param`](ActionWriter::override_param).
+    pub(crate) fn restore(&mut self) {
+        self.overridden = None;
+    }
+
     /// Whether `key` is to be left out, or refused: a parameter called
     /// `ActionID` is an error (the client writes the ActionID).
     fn skip(&mut self, key: &str) -> bool {
-        if self.error.is_some() {
+        if self.error.is_some() || self.overridden.is_some_and(|k| k.eq_ignore_ascii_case(key)) {
             return true;
         }
         if key.eq_ignore_ascii_case("ActionID") {
@@ -242,6 +257,20 @@ mod tests {
             w.action_id("p:7");
         });
         assert_eq!(r, Err(EncodeError::ActionIdHeader), "only second");
+    }
+
+    #[test]
+    fn an_overridden_parameter_is_left_out() {
+        let (r, out) = encode(|w| {
+            w.override_param("Async");
+            w.header("async", "false");
+            w.header_bool("Async", false);
+            w.header("Channel", "x");
+            w.restore();
+            w.header("Async", "true");
+        });
+        r.unwrap();
+        assert_eq!(out, b"priorAction: Originate\r\nChannel: x\r\nAsync: true\r\n\r\n");
     }
 
     #[test]

@@ -19,6 +19,9 @@ pub enum Phase {
     Write,
     /// Waiting for the response (and list items) of an action.
     Response,
+    /// Waiting for the `OriginateResponse` of an `Originate` the server
+    /// queued (the call may still be placed).
+    OriginateResponse,
     /// Waiting for events.
     Event,
 }
@@ -32,6 +35,10 @@ impl fmt::Display for Phase {
             Phase::Login => "logging in",
             Phase::Write => "writing an action",
             Phase::Response => "waiting for a response",
+            Phase::OriginateResponse => {
+                "waiting for the OriginateResponse (the call was queued and may still be placed; \
+                 the user needs read access to `call` events)"
+            }
             Phase::Event => "waiting for events",
         })
     }
@@ -242,6 +249,14 @@ pub enum Error {
         /// The caller's id.
         id: String,
     },
+    /// `originate()` on a connection whose event mask leaves out the `call`
+    /// class: the server would never send the `OriginateResponse`. Nothing
+    /// was sent.
+    NoCallEvents {
+        /// The event mask in force (the login's `Events`, or the last
+        /// `Events` action's `EventMask`).
+        mask: String,
+    },
     /// An event list did not complete; what arrived is in `partial`.
     ListIncomplete {
         /// The action whose list it is.
@@ -312,12 +327,17 @@ impl Error {
 
     /// Whether the action certainly did not reach the server, so sending it
     /// again cannot do it twice: refused before sending ([`Error::Encode`],
-    /// [`Error::InFlightLimit`], [`Error::DuplicateActionId`]) or not (completely) written
+    /// [`Error::InFlightLimit`], [`Error::DuplicateActionId`],
+    /// [`Error::NoCallEvents`]) or not (completely) written
     /// ([`Error::NotSent`]).
     pub fn is_not_sent(&self) -> bool {
         matches!(
             self,
-            Error::NotSent { .. } | Error::InFlightLimit { .. } | Error::Encode(_) | Error::DuplicateActionId { .. }
+            Error::NotSent { .. }
+                | Error::InFlightLimit { .. }
+                | Error::Encode(_)
+                | Error::DuplicateActionId { .. }
+                | Error::NoCallEvents { .. }
         )
     }
 
@@ -363,6 +383,13 @@ impl fmt::Display for Error {
                 f,
                 "an action with ActionID {id:?} is still waiting for its answer; this one was not sent \
                  (ActionIDs of pending actions must differ)"
+            ),
+            Error::NoCallEvents { mask } => write!(
+                f,
+                "cannot wait for the OriginateResponse: the event mask {mask:?} leaves out the `call` class, so \
+                 the server would never send it; nothing was sent. Log in with `Login::events(\"call\")` (or \
+                 send `Events` with `EventMask: call`), or send the Originate with `send` and do not wait for \
+                 its outcome"
             ),
             Error::ListIncomplete { action, cut, partial } => {
                 write!(f, "the event list of {action} is incomplete ({cut}) after {} items", partial.items().len())

@@ -90,7 +90,7 @@ use crate::connection::deadline;
 use crate::error::{Error, Phase};
 use crate::logging::ami_log;
 use crate::message::Message;
-use crate::originate::OriginateOutcome;
+use crate::originate::{check_call_events, events_mask_of, AsyncOriginate, OriginateOutcome};
 use crate::response::{as_callers, command_result, Response};
 use batch::Batch;
 use dispatch::Handlers;
@@ -325,6 +325,17 @@ impl Shared {
         }
         if let Some(w) = lock(&self.writer).as_mut() {
             w.shutdown();
+        }
+    }
+
+    /// The event mask in force: that of the last `Events` action sent
+    /// through the service (they are restored on reconnect), else the
+    /// login's.
+    fn event_mask(&self) -> Option<String> {
+        let restore = lock(&self.restore);
+        match restore.iter().rev().find_map(|a| events_mask_of(a)) {
+            Some(mask) => Some(mask),
+            None => self.login.event_mask().map(str::to_owned),
         }
     }
 
@@ -583,25 +594,34 @@ impl Service {
         command_result(command, self.send(&RawAction::new("Command").header("Command", command)))
     }
 
-    /// Sends an `Originate` (make it `Async: true`) and waits, up to
-    /// `timeout` in all, for the `OriginateResponse` carrying its ActionID.
-    /// The event is also delivered to subscriptions as usual.
+    /// Places a call: sends the `Originate` with `Async: true` (whatever
+    /// the action says) and waits, up to `timeout` in all, for the
+    /// `OriginateResponse` carrying its ActionID. The event is also
+    /// delivered to subscriptions as usual. The rules ([`OriginateOutcome`])
+    /// are the same as for [`Session::originate`]: a service whose event
+    /// mask (the login's, or that of the last `Events` action sent through
+    /// it) leaves out `call` fails with [`Error::NoCallEvents`] before
+    /// sending anything.
     ///
     /// What a dialer should do with each error:
-    /// - [`Error::NotSent`], [`Error::InFlightLimit`], [`Error::Encode`]: no
-    ///   call was placed; originate again when the link is back (or later).
+    /// - [`Error::NotSent`], [`Error::InFlightLimit`], [`Error::Encode`],
+    ///   [`Error::NoCallEvents`], [`Error::DuplicateActionId`]: no call was
+    ///   placed; originate again when the link is back (or later).
     /// - [`Error::OutcomeUnknown`]: the Originate was written, then the link
     ///   dropped. The call may be ringing. Do not originate again blindly:
     ///   after the reconnect look for it (`CoreShowChannels`, or the
     ///   `ChannelId` you gave it), or treat the attempt as done.
     /// - [`Error::Timeout`]: the Originate was written and the link is up,
-    ///   but its answer or its `OriginateResponse` did not come in time; the
-    ///   call may still be placed. Same as above.
+    ///   but its answer (`phase: Phase::Response`) or its
+    ///   `OriginateResponse` (`phase: Phase::OriginateResponse`) did not come
+    ///   in time; the call may still be placed. Same as above.
     /// - A refusal ([`Error::ActionFailed`], [`Error::PermissionDenied`]):
     ///   Asterisk did not queue the call.
     pub fn originate(&self, action: &dyn Action, timeout: Option<Duration>) -> Result<OriginateOutcome, Error> {
-        let (_, event) = self.shared().request(action, timeout, Some("OriginateResponse"))?;
-        Ok(OriginateOutcome::new(event.expect("requested an awaited event")))
+        let shared = self.shared();
+        check_call_events(shared.event_mask().as_deref())?;
+        let (queued, event) = shared.request(&AsyncOriginate(action), timeout, Some("OriginateResponse"))?;
+        Ok(OriginateOutcome::of(queued, event.expect("requested an awaited event")))
     }
 
     /// A new subscription with the default [`QueueLimits`] of the options.

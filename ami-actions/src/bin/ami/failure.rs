@@ -57,11 +57,6 @@ impl Failure {
         Failure { code: Code::Connection, message: message.into() }
     }
 
-    /// Nothing came in time (exit 4).
-    pub fn timeout(message: impl Into<String>) -> Failure {
-        Failure { code: Code::Timeout, message: message.into() }
-    }
-
     /// stdout could not be written.
     pub fn output(e: std::io::Error) -> Failure {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
@@ -80,7 +75,8 @@ impl Failure {
         let code = match e {
             Error::Timeout { .. } => Code::Timeout,
             _ if stage == Stage::Connect => Code::Connection,
-            Error::Encode(_) => Code::Usage,
+            // Refused before anything was sent, for a reason in the request.
+            Error::Encode(_) | Error::NoCallEvents { .. } => Code::Usage,
             _ if e.is_refused() => Code::Refused,
             _ => Code::Connection,
         };
