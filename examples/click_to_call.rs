@@ -51,10 +51,7 @@ fn run() -> Result<bool, Box<dyn Error>> {
     };
 
     let mut ami = target.session(&target.login.clone().events("call"))?;
-    let call = actions::Originate::new(agent.as_str())
-        .context(context.as_str())
-        .exten(customer.as_str())
-        .priority("1")
+    let call = actions::Originate::exten(agent.as_str(), context.as_str(), customer.as_str(), "1")
         // The agent's phone shows who they are about to talk to.
         .caller_id(format!("\"Customer\" <{customer}>"))
         .variable("CLICK_TO_CALL=1")

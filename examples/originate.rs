@@ -45,8 +45,7 @@ fn run() -> Result<bool, Box<dyn Error>> {
 
     // The outcome comes as a call event: receive those (and only those).
     let mut ami = target.session(&target.login.clone().events("call"))?;
-    let originate =
-        actions::Originate::new(channel.as_str()).context(context).exten(exten).priority("1").timeout("30000"); // ring for at most 30 s
+    let originate = actions::Originate::exten(channel.as_str(), context, exten, "1").timeout("30000"); // ring for at most 30 s
     println!("calling {channel}, then {exten}@{context}");
 
     // Sent with `Async: true`; waits for this call's OriginateResponse.

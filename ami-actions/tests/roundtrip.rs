@@ -41,10 +41,7 @@ fn wait_event<T>(s: &mut Session, mut pick: impl FnMut(Event) -> Option<T>) -> T
 fn originate_async_gives_typed_originate_response() {
     let fake = FakeAsterisk::builder().originate_outcome("^Local/busy@", Outcome::Busy).start().unwrap();
     let mut s = session(&fake, true);
-    let ok = actions::Originate::new("Local/100@default")
-        .context("default")
-        .exten("200")
-        .priority("1")
+    let ok = actions::Originate::exten("Local/100@default", "default", "200", "1")
         .caller_id("CRM <100>")
         .variable("A=1")
         .variable("B=2")
@@ -66,7 +63,7 @@ fn originate_async_gives_typed_originate_response() {
     assert!(outcome.is_success());
     assert_eq!(outcome.reason(), Some(OriginateReason::Answered));
 
-    let busy = actions::Originate::new("Local/busy@default").application("Wait").data("1").async_(true);
+    let busy = actions::Originate::application("Local/busy@default", "Wait", "1").async_(true);
     s.send(&busy).unwrap();
     let id = sent(&fake, "Originate").action_id().unwrap().into_owned();
     let ev = wait_event(&mut s, |e| match e {
@@ -81,7 +78,7 @@ fn originate_async_gives_typed_originate_response() {
 fn core_show_channels_gives_typed_items() {
     let fake = FakeAsterisk::start().unwrap();
     let mut s = session(&fake, false);
-    s.send(&actions::Originate::new("Local/100@default").application("Wait").data("30")).unwrap();
+    s.send(&actions::Originate::application("Local/100@default", "Wait", "30")).unwrap();
     let action = actions::CoreShowChannels::new();
     let r = s.send(&action).unwrap();
     assert_eq!(actions::CoreShowChannels::COMPLETE, "CoreShowChannelsComplete");
@@ -132,7 +129,7 @@ fn setvar_getvar_and_dbget() {
 fn hangup_plain_and_regex() {
     let fake = FakeAsterisk::start().unwrap();
     let mut s = session(&fake, false);
-    s.send(&actions::Originate::new("Local/300@default").application("Wait").data("30")).unwrap();
+    s.send(&actions::Originate::application("Local/300@default", "Wait", "30")).unwrap();
     let chans = fake.channels();
     assert!(!chans.is_empty());
     let r = s.send(&actions::Hangup::new(chans[0].clone()).cause("16")).unwrap();
@@ -140,7 +137,7 @@ fn hangup_plain_and_regex() {
     let wire = sent(&fake, "Hangup");
     assert_eq!(wire.get_str("Cause").as_deref(), Some("16"));
 
-    s.send(&actions::Originate::new("Local/301@default").application("Wait").data("30")).unwrap();
+    s.send(&actions::Originate::application("Local/301@default", "Wait", "30")).unwrap();
     let action = actions::Hangup::new("/^Local\\/301@default-.*$/");
     let r = s.send(&action).unwrap();
     let items = r.list_items(&action);

@@ -7,7 +7,7 @@
 //! require every fixup to apply to the supported releases, so a fixup that
 //! no longer applies is noticed and removed.
 
-use crate::model::{EnumValue, Event, ListResponse, Origin, Param, Spec};
+use crate::model::{Alternative, Choice, EnumValue, Event, ListResponse, Origin, Param, Spec};
 
 /// One patch over the model.
 pub struct Fixup {
@@ -64,6 +64,11 @@ pub const FIXUPS: &[Fixup] = &[
         name: "originate_flags_are_bool",
         reason: "Originate's Async and EarlyMedia are booleans (read with ast_true) but documented as free text",
         apply: originate_flags_are_bool,
+    },
+    Fixup {
+        name: "originate_destination",
+        reason: "an Originate goes to a dialplan extension (Context, Exten, Priority) or to an application (Application, Data); the XML marks all five optional, so an Originate going nowhere would compile",
+        apply: originate_destination,
     },
     Fixup {
         name: "user_event_free_headers",
@@ -169,6 +174,58 @@ fn originate_flags_are_bool(spec: &mut Spec) -> Result<(), String> {
     } else {
         Ok(())
     }
+}
+
+fn originate_destination(spec: &mut Spec) -> Result<(), String> {
+    declare_choice(
+        spec,
+        "Originate",
+        "destination",
+        &[
+            ("exten", "to a dialplan extension", &["Context", "Exten", "Priority"]),
+            ("application", "to an application, with its data", &["Application", "Data"]),
+        ],
+        "originate_destination",
+    )
+}
+
+/// Declares that `action` needs exactly one of `alternatives`: `(name,
+/// what it means, its parameters)`. Each parameter must exist and be
+/// optional and single.
+fn declare_choice(
+    spec: &mut Spec,
+    action: &str,
+    name: &str,
+    alternatives: &[(&str, &str, &[&str])],
+    fixup: &'static str,
+) -> Result<(), String> {
+    let a = spec.action_mut(action).ok_or_else(|| format!("no action {action}"))?;
+    if a.choice.is_some() {
+        return Err(format!("{action} has a choice already"));
+    }
+    for (_, _, params) in alternatives {
+        for p in *params {
+            let param = a.param_mut(p).ok_or_else(|| format!("{action} has no parameter {p}"))?;
+            if param.required || param.multiple {
+                return Err(format!("{action}.{p} is required or repeated now: not part of a choice"));
+            }
+        }
+    }
+    a.choice = Some(Choice {
+        name: name.to_string(),
+        alternatives: alternatives
+            .iter()
+            .map(|(n, doc, params)| Alternative {
+                name: n.to_string(),
+                doc: doc.to_string(),
+                params: params.iter().map(|p| p.to_string()).collect(),
+                ..Alternative::default()
+            })
+            .collect(),
+        origin: Origin::Fixup(fixup),
+        ..Choice::default()
+    });
+    Ok(())
 }
 
 fn user_event_free_headers(spec: &mut Spec) -> Result<(), String> {
