@@ -51,9 +51,8 @@
 //!
 //! let worker = ami.clone(); // Send + Sync: use it from any thread
 //! std::thread::spawn(move || worker.ping()).join().unwrap()?;
-//! let call = RawAction::new("Originate").header("Channel", "Local/100@default")
-//!     .header("Application", "Wait").header("Async", "true");
-//! let outcome = ami.originate(&call, Some(Duration::from_secs(5)))?;
+//! let call = RawAction::new("Originate").header("Channel", "Local/100@default").header("Application", "Wait");
+//! let outcome = ami.originate(&call, Some(Duration::from_secs(5)))?; // sent with Async: true
 //! assert!(outcome.is_success());
 //! ami.send(&RawAction::new("Hangup").header("Channel", outcome.channel().unwrap().as_ref()))?;
 //! match hangups.recv_timeout(Duration::from_secs(5))? {
