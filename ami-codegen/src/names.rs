@@ -143,7 +143,8 @@ impl Scope {
 }
 
 /// Names reserved on action types (constructor, escape hatch, trait methods).
-pub const ACTION_RESERVED: &[&str] = &["new", "header", "extra_headers", "info", "action_name", "write_params"];
+pub const ACTION_RESERVED: &[&str] =
+    &["new", "header", "extra_headers", "info", "action_name", "write_params", "action_id", "with_action_id"];
 /// Names reserved on event types (raw access, trait methods).
 pub const EVENT_RESERVED: &[&str] =
     &["message", "into_message", "from_message", "from_message_unchecked", "info", "new"];
