@@ -3,10 +3,11 @@
 //!
 //! One asynchronous `Originate` does it: its channel is the agent's phone,
 //! and when the agent answers Asterisk runs the dialplan at the customer's
-//! number, which dials the customer. The example follows the call through
-//! its events (all carry the agent channel's Linkedid): the
-//! `OriginateResponse` (did the agent answer?), `DialBegin` / `DialEnd`
-//! (the customer's phone), `BridgeEnter` (talking), `Hangup` (with cause).
+//! number, which dials the customer. `Session::originate` waits for its
+//! `OriginateResponse` (did the agent answer?); then the example follows
+//! the call through its events (all carry the agent channel's Linkedid):
+//! `DialBegin` / `DialEnd` (the customer's phone), `BridgeEnter`
+//! (talking), `Hangup` (with cause).
 //!
 //! ```sh
 //! cargo run --example click_to_call              # against the embedded fake Asterisk
@@ -25,7 +26,6 @@ use std::error::Error;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use ami_actions::events::OriginateResponseResponse;
 use ami_actions::testkit::FakeAsterisk;
 use ami_actions::{actions, Event};
 
@@ -51,31 +51,26 @@ fn run() -> Result<bool, Box<dyn Error>> {
     };
 
     let mut ami = target.session(&target.login.clone().events("call"))?;
-    let call = actions::Originate::new(agent.as_str())
-        .context(context.as_str())
-        .exten(customer.as_str())
-        .priority("1")
+    let call = actions::Originate::exten(agent.as_str(), context.as_str(), customer.as_str(), "1")
         // The agent's phone shows who they are about to talk to.
         .caller_id(format!("\"Customer\" <{customer}>"))
         .variable("CLICK_TO_CALL=1")
-        .timeout("20000")
-        .async_(true);
-    let action_id = ami.send(&call)?.get("ActionID").unwrap_or_default().into_owned();
+        .timeout("20000");
     println!("ringing the agent on {agent}");
 
     let until = Instant::now() + common::time_limit(Duration::from_secs(120));
-    // The agent channel's Linkedid, once the agent has answered.
-    let mut linkedid: Option<String> = None;
+    // Sent with `Async: true`; the call's other events met meanwhile stay
+    // queued for the loop below.
+    let outcome = ami.originate(&call, Some(until.saturating_duration_since(Instant::now())))?;
+    if !outcome.is_success() {
+        println!("the agent did not answer: the call {outcome}");
+        return Ok(false);
+    }
+    println!("agent answered on {}; dialling {customer}", outcome.channel().unwrap_or_default());
+    // The agent channel's Linkedid.
+    let linkedid = outcome.uniqueid().map(|u| u.into_owned());
     while let Some(message) = ami.next_event_until(until)? {
         match Event::from_message(message) {
-            Event::OriginateResponse(r) if r.action_id().as_deref() == Some(action_id.as_str()) => {
-                if r.response() != Some(OriginateResponseResponse::Success) {
-                    println!("the agent did not answer (reason {})", r.reason().as_ref().map_or("?", |r| r.as_str()));
-                    return Ok(false);
-                }
-                println!("agent answered on {}; dialling {customer}", r.channel().unwrap_or_default());
-                linkedid = r.uniqueid().map(|u| u.into_owned());
-            }
             Event::DialBegin(d) if same(d.linkedid(), &linkedid) => {
                 println!("customer ringing on {}", d.dest_channel().unwrap_or_default());
             }
@@ -95,7 +90,7 @@ fn run() -> Result<bool, Box<dyn Error>> {
         }
     }
     println!("time limit reached; the call goes on without us");
-    Ok(linkedid.is_some())
+    Ok(true)
 }
 
 /// Whether an event's id is the call's (known once the agent answered).

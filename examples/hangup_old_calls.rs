@@ -99,7 +99,7 @@ fn dry_run_note(dry_run: bool) -> &'static str {
 /// For the fake: two calls that get old, then a fresh one.
 fn make_old_and_new_calls(target: &common::Target) -> Result<(), Box<dyn Error>> {
     let mut ami = target.session(&target.login.clone().events_off())?;
-    let call = |name: &str| actions::Originate::new(format!("Local/{name}@demo")).application("Wait").data("600");
+    let call = |name: &str| actions::Originate::application(format!("Local/{name}@demo"), "Wait", "600");
     ami.send(&call("stuck-1"))?;
     ami.send(&call("stuck-2"))?;
     println!("(demo: two calls placed; waiting 2 s for them to get old)");

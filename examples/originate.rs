@@ -1,9 +1,10 @@
 //! Originate a call and wait for its outcome.
 //!
-//! Sends an asynchronous `Originate` and waits for the `OriginateResponse`
-//! that carries its ActionID (Asterisk sends every session's outcomes to
-//! every session that reads call events, so the ActionID is what tells ours
-//! apart). Exits 0 when the call was answered, 1 when it failed, 2 on error.
+//! `Session::originate` sends the `Originate` asynchronously and waits for
+//! the `OriginateResponse` that carries its ActionID (Asterisk sends every
+//! session's outcomes to every session that reads call events, so the
+//! ActionID is what tells ours apart). Exits 0 when the call was answered,
+//! 1 when it failed, 2 on error.
 //!
 //! ```sh
 //! cargo run --example originate                  # against the embedded fake Asterisk
@@ -16,10 +17,9 @@ mod common;
 use std::env;
 use std::error::Error;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use ami_actions::events::{OriginateResponseReason, OriginateResponseResponse};
-use ami_actions::{actions, Event};
+use ami_actions::actions;
 
 fn main() -> ExitCode {
     match run() {
@@ -45,43 +45,12 @@ fn run() -> Result<bool, Box<dyn Error>> {
 
     // The outcome comes as a call event: receive those (and only those).
     let mut ami = target.session(&target.login.clone().events("call"))?;
-    let originate = actions::Originate::new(channel.as_str())
-        .context(context)
-        .exten(exten)
-        .priority("1")
-        .timeout("30000") // ring for at most 30 s
-        .async_(true);
-    let queued = ami.send(&originate)?;
-    let action_id = queued.get("ActionID").unwrap_or_default().into_owned();
+    let originate = actions::Originate::exten(channel.as_str(), context, exten, "1").timeout("30000"); // ring for at most 30 s
     println!("calling {channel}, then {exten}@{context}");
 
-    let until = Instant::now() + common::time_limit(Duration::from_secs(45));
-    while let Some(message) = ami.next_event_until(until)? {
-        let Event::OriginateResponse(outcome) = Event::from_message(message) else { continue };
-        if outcome.action_id().as_deref() != Some(action_id.as_str()) {
-            continue; // another client's call
-        }
-        let answered = outcome.response() == Some(OriginateResponseResponse::Success);
-        let reason = outcome.reason().map_or("no reason given", |r| describe(&r));
-        match answered {
-            true => println!("answered on {} ({reason})", outcome.channel().unwrap_or_default()),
-            false => println!("failed: {reason}"),
-        }
-        ami.logoff()?;
-        return Ok(answered);
-    }
-    Err("no OriginateResponse before the time limit".into())
-}
-
-/// What the `Reason` codes mean (they are not in Asterisk's XML).
-fn describe(reason: &OriginateResponseReason) -> &'static str {
-    match reason {
-        OriginateResponseReason::Answered => "answered",
-        OriginateResponseReason::Busy => "busy",
-        OriginateResponseReason::NoAnswer => "no answer",
-        OriginateResponseReason::Congestion => "congestion",
-        OriginateResponseReason::HungUp => "hung up",
-        OriginateResponseReason::Failed => "no such extension or bad channel",
-        _ => "undocumented reason",
-    }
+    // Sent with `Async: true`; waits for this call's OriginateResponse.
+    let outcome = ami.originate(&originate, Some(common::time_limit(Duration::from_secs(45))))?;
+    println!("the call {outcome}");
+    ami.logoff()?;
+    Ok(outcome.is_success())
 }

@@ -197,9 +197,7 @@ fn place_demo_calls(target: &common::Target) -> Result<usize, ami_actions::Error
     let mut ami = target.session(&target.login.clone().events_off())?;
     let numbers = ["200", "busy", "away"];
     for number in numbers {
-        let call = actions::Originate::new(format!("Local/{number}@demo"))
-            .application("Wait")
-            .data("10")
+        let call = actions::Originate::application(format!("Local/{number}@demo"), "Wait", "10")
             .caller_id("\"Alice\" <100>")
             .async_(true);
         ami.send(&call)?;

@@ -67,6 +67,22 @@
 //! `AMI_SPEC=/path/to/core-en_US.xml` generates exactly that file's actions
 //! and events, with its prose as documentation.
 //!
+//! An action the newest covered release no longer has (Asterisk 21 removed
+//! `Monitor` and chan_sip's actions) keeps its type, `#[deprecated]` with
+//! the release that removed it: it still works with the servers that have
+//! it, and your code says so where it uses it.
+//!
+//! ```compile_fail
+//! #![deny(deprecated)]
+//! let m = ami_actions::actions::Monitor::new("PJSIP/100-00000001");
+//! ```
+//!
+//! ```
+//! #![deny(deprecated)]
+//! #[allow(deprecated)] // for Asterisk 20
+//! let m = ami_actions::actions::Monitor::new("PJSIP/100-00000001");
+//! ```
+//!
 //! [What the generated code looks like][generated-code], for one action and
 //! one event (`docs/generated-code.md` in the repository; to read all of it:
 //! `cargo run -p ami-codegen --bin ami-codegen -- --out /tmp/gen spec/*.xml`).
@@ -79,25 +95,18 @@
 //! [typed-values]: https://example.invalid/ami-rs/blob/main/docs/typed-values.md
 //!
 //! ```no_run
-//! use ami_actions::{actions, events, Client, Config, Event, Login};
+//! use ami_actions::{actions, Client, Config, Event, Login};
 //!
 //! # fn main() -> Result<(), ami_actions::Error> {
 //! let mut session = Client::connect(&Config::new("127.0.0.1", 5038))?.login(&Login::new("admin", "secret"))?;
-//! let originate = actions::Originate::new("PJSIP/100")
-//!     .context("default")
-//!     .exten("200")
-//!     .priority("1")
-//!     .variable("CALLER=crm")
-//!     .async_(true);
-//! session.send(&originate)?;
+//! let originate = actions::Originate::exten("PJSIP/100", "default", "200", "1").variable("CALLER=crm");
+//! // Sent with `Async: true`; waits for the call's OriginateResponse.
+//! let outcome = session.originate(&originate, None)?;
+//! println!("the call {outcome}");
 //! loop {
-//!     match Event::from_message(session.next_event()?) {
-//!         Event::OriginateResponse(ev) => {
-//!             println!("{:?} {:?}", ev.response(), ev.reason());
-//!             break;
-//!         }
-//!         Event::Hangup(ev) => println!("hangup {:?} cause {:?}", ev.channel(), ev.cause_txt()),
-//!         _ => {}
+//!     if let Event::Hangup(ev) = Event::from_message(session.next_event()?) {
+//!         println!("hangup {:?} cause {:?}", ev.channel(), ev.cause_txt());
+//!         break;
 //!     }
 //! }
 //! # Ok(()) }
@@ -163,14 +172,33 @@
 //!
 //! A parameter the action requires cannot be left out:
 //!
-//! ```compile_fail
-//! // Originate needs a channel.
-//! let a = ami_actions::actions::Originate::new();
+//! ```compile_fail,E0061
+//! // Hangup needs a channel.
+//! let a = ami_actions::actions::Hangup::new();
 //! ```
 //!
-//! ```compile_fail
+//! ```compile_fail,E0639
 //! // Nor can the struct be built by hand without it.
 //! let a = ami_actions::actions::Hangup { cause: None, extra_headers: Vec::new() };
+//! ```
+//!
+//! Nor can where an `Originate` goes: an extension (`Context`, `Exten`,
+//! `Priority`) or an application (`Application`, `Data`), one of the two.
+//! A channel alone does not compile:
+//!
+//! ```compile_fail,E0061
+//! use ami_actions::actions::Originate;
+//! let call = Originate::new("PJSIP/100");
+//! ```
+//!
+//! The same with a destination does, and so do the two shorthands:
+//!
+//! ```
+//! use ami_actions::actions::{Originate, OriginateDestination};
+//! let to = OriginateDestination::Exten { context: "default".into(), exten: "200".into(), priority: "1".into() };
+//! let call = Originate::new("PJSIP/100", to);
+//! assert_eq!(call, Originate::exten("PJSIP/100", "default", "200", "1"));
+//! let _ = Originate::application("PJSIP/100", "Playback", "hello-world");
 //! ```
 #![warn(missing_docs)]
 
@@ -179,6 +207,8 @@ pub use ami_core::*;
 /// Trait boilerplate for a generated action type.
 macro_rules! __ami_action {
     ($ty:ident, $name:literal, $idx:literal) => {
+        // An action the newest release removed is deprecated for users only.
+        #[allow(deprecated)]
         impl ami_core::typed::ActionType for $ty {
             const NAME: &'static str = $name;
             fn info() -> &'static ami_core::typed::ActionInfo {

@@ -11,10 +11,7 @@ fn wire(a: &dyn ami_actions::Action) -> String {
 
 #[test]
 fn originate_exact_bytes() {
-    let a = actions::Originate::new("PJSIP/100")
-        .exten("200")
-        .context("default")
-        .priority("1")
+    let a = actions::Originate::exten("PJSIP/100", "default", "200", "1")
         .timeout("30000")
         .variable("A=1")
         .variable("B=2")
@@ -23,11 +20,37 @@ fn originate_exact_bytes() {
         .header("X-Custom", "yes");
     assert_eq!(
         wire(&a),
-        "Action: Originate\r\nActionID: id-1\r\nChannel: PJSIP/100\r\nExten: 200\r\nContext: default\r\nPriority: 1\r\n\
+        "Action: Originate\r\nActionID: id-1\r\nChannel: PJSIP/100\r\nContext: default\r\nExten: 200\r\nPriority: 1\r\n\
          Timeout: 30000\r\nVariable: A=1\r\nVariable: B=2\r\nEarlyMedia: false\r\nAsync: true\r\nX-Custom: yes\r\n\r\n"
     );
     assert_eq!(actions::Originate::NAME, "Originate");
     assert_eq!(actions::Originate::info().params.iter().find(|p| p.name == "Variable").map(|p| p.multiple), Some(true));
+}
+
+#[test]
+#[allow(deprecated)] // Asterisk 21 removed Monitor: deprecated, still sent for Asterisk 20.
+fn removed_actions_still_work_for_older_servers() {
+    let m = actions::Monitor::new("PJSIP/100-00000001").file("call-17");
+    assert_eq!(wire(&m), "Action: Monitor\r\nActionID: id-1\r\nChannel: PJSIP/100-00000001\r\nFile: call-17\r\n\r\n");
+    assert_eq!(actions::Monitor::info().releases, ["20.20.1"]);
+}
+
+#[test]
+fn originate_needs_a_destination() {
+    let to_app = actions::Originate::application("Local/1@demo", "Wait", "10");
+    assert_eq!(
+        to_app.destination,
+        actions::OriginateDestination::Application { application: "Wait".into(), data: "10".into() }
+    );
+    assert_eq!(
+        wire(&to_app),
+        "Action: Originate\r\nActionID: id-1\r\nChannel: Local/1@demo\r\nApplication: Wait\r\nData: 10\r\n\r\n"
+    );
+    // The documented parameters stay in the metadata (the `ami` command checks against it).
+    let info = actions::Originate::info();
+    for p in ["Context", "Exten", "Priority", "Application", "Data"] {
+        assert!(info.params.iter().any(|i| i.name == p && !i.required), "{p}");
+    }
 }
 
 #[test]
@@ -37,6 +60,24 @@ fn injection_is_refused_through_typed_actions_too() {
     let e = encode_action(&a, None, &mut out).unwrap_err();
     assert!(matches!(e, EncodeError::ForbiddenByte { .. }));
     assert!(out.is_empty());
+}
+
+#[test]
+fn a_filter_that_crashes_asterisk_is_refused() {
+    // Asterisk 22.10.1 segfaults on this MatchCriteria (ami_core::guard).
+    let crash = actions::Filter::new()
+        .operation(actions::FilterOperation::Add)
+        .match_criteria("name_regex")
+        .filter("Newchannel");
+    let mut out = Vec::new();
+    let e = encode_action(&crash, Some("id-1"), &mut out).unwrap_err();
+    assert!(matches!(e, EncodeError::Refused { action: "Filter", param: "MatchCriteria", .. }), "{e}");
+    assert!(out.is_empty());
+    let fine = actions::Filter::new()
+        .operation(actions::FilterOperation::Add)
+        .match_criteria("name(Newchannel),header(Channel),startsWith")
+        .filter("PJSIP/");
+    assert!(wire(&fine).contains("MatchCriteria: name(Newchannel),header(Channel),startsWith\r\n"));
 }
 
 #[test]

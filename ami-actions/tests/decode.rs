@@ -236,7 +236,9 @@ fn typed_accessors_read_real_events() {
             }
             Event::OriginateResponse(e) if seen & 4 == 0 => {
                 assert_eq!(e.response(), Some(events::OriginateResponseResponse::Success));
-                assert_eq!(e.reason(), Some(events::OriginateResponseReason::Answered));
+                assert_eq!(e.reason().as_deref(), Some("4"));
+                let outcome = ami_actions::OriginateOutcome::new(e.message().clone());
+                assert_eq!(outcome.reason(), Some(ami_actions::OriginateReason::Answered));
                 assert!(e.message().action_id().is_some());
                 seen |= 4;
             }

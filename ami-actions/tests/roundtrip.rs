@@ -4,11 +4,11 @@
 use std::time::{Duration, Instant};
 
 use ami_actions::actions;
-use ami_actions::events::{self, OriginateResponseReason, OriginateResponseResponse};
+use ami_actions::events::{self, OriginateResponseResponse};
 use ami_actions::list::ResponseExt;
 use ami_actions::testkit::{response, FakeAsterisk, Outcome};
 use ami_actions::typed::ListAction;
-use ami_actions::{Client, Config, Event, Login, Message, Session};
+use ami_actions::{Client, Config, Event, Login, Message, OriginateOutcome, OriginateReason, Session};
 
 fn session(fake: &FakeAsterisk, events: bool) -> Session {
     let config = Config::new("127.0.0.1", fake.addr().port()).response_timeout(Some(Duration::from_secs(10)));
@@ -41,10 +41,7 @@ fn wait_event<T>(s: &mut Session, mut pick: impl FnMut(Event) -> Option<T>) -> T
 fn originate_async_gives_typed_originate_response() {
     let fake = FakeAsterisk::builder().originate_outcome("^Local/busy@", Outcome::Busy).start().unwrap();
     let mut s = session(&fake, true);
-    let ok = actions::Originate::new("Local/100@default")
-        .context("default")
-        .exten("200")
-        .priority("1")
+    let ok = actions::Originate::exten("Local/100@default", "default", "200", "1")
         .caller_id("CRM <100>")
         .variable("A=1")
         .variable("B=2")
@@ -61,9 +58,12 @@ fn originate_async_gives_typed_originate_response() {
         _ => None,
     });
     assert_eq!(ev.response(), Some(OriginateResponseResponse::Success));
-    assert_eq!(ev.reason(), Some(OriginateResponseReason::Answered));
+    assert_eq!(ev.reason().as_deref(), Some("4"));
+    let outcome = OriginateOutcome::new(ev.into_message());
+    assert!(outcome.is_success());
+    assert_eq!(outcome.reason(), Some(OriginateReason::Answered));
 
-    let busy = actions::Originate::new("Local/busy@default").application("Wait").data("1").async_(true);
+    let busy = actions::Originate::application("Local/busy@default", "Wait", "1").async_(true);
     s.send(&busy).unwrap();
     let id = sent(&fake, "Originate").action_id().unwrap().into_owned();
     let ev = wait_event(&mut s, |e| match e {
@@ -71,14 +71,14 @@ fn originate_async_gives_typed_originate_response() {
         _ => None,
     });
     assert_eq!(ev.response(), Some(OriginateResponseResponse::Failure));
-    assert_eq!(ev.reason(), Some(OriginateResponseReason::Busy));
+    assert_eq!(OriginateOutcome::new(ev.into_message()).reason(), Some(OriginateReason::Busy));
 }
 
 #[test]
 fn core_show_channels_gives_typed_items() {
     let fake = FakeAsterisk::start().unwrap();
     let mut s = session(&fake, false);
-    s.send(&actions::Originate::new("Local/100@default").application("Wait").data("30")).unwrap();
+    s.send(&actions::Originate::application("Local/100@default", "Wait", "30")).unwrap();
     let action = actions::CoreShowChannels::new();
     let r = s.send(&action).unwrap();
     assert_eq!(actions::CoreShowChannels::COMPLETE, "CoreShowChannelsComplete");
@@ -129,7 +129,7 @@ fn setvar_getvar_and_dbget() {
 fn hangup_plain_and_regex() {
     let fake = FakeAsterisk::start().unwrap();
     let mut s = session(&fake, false);
-    s.send(&actions::Originate::new("Local/300@default").application("Wait").data("30")).unwrap();
+    s.send(&actions::Originate::application("Local/300@default", "Wait", "30")).unwrap();
     let chans = fake.channels();
     assert!(!chans.is_empty());
     let r = s.send(&actions::Hangup::new(chans[0].clone()).cause("16")).unwrap();
@@ -137,7 +137,7 @@ fn hangup_plain_and_regex() {
     let wire = sent(&fake, "Hangup");
     assert_eq!(wire.get_str("Cause").as_deref(), Some("16"));
 
-    s.send(&actions::Originate::new("Local/301@default").application("Wait").data("30")).unwrap();
+    s.send(&actions::Originate::application("Local/301@default", "Wait", "30")).unwrap();
     let action = actions::Hangup::new("/^Local\\/301@default-.*$/");
     let r = s.send(&action).unwrap();
     let items = r.list_items(&action);

@@ -32,3 +32,12 @@ fn actions_and_enums_serialize() {
     let other: actions::LoginAuthType = serde_json::from_str(r#""sha512""#).unwrap();
     assert_eq!(other, actions::LoginAuthType::Other("sha512".into()));
 }
+
+#[test]
+fn an_originate_keeps_its_destination() {
+    let a = actions::Originate::exten("PJSIP/100", "default", "200", "1").caller_id("CRM <100>");
+    let json = serde_json::to_value(&a).unwrap();
+    assert_eq!(json["destination"]["Exten"]["context"], "default");
+    let back: actions::Originate = serde_json::from_value(json).unwrap();
+    assert_eq!(back, a);
+}

@@ -7,7 +7,7 @@
 //! require every fixup to apply to the supported releases, so a fixup that
 //! no longer applies is noticed and removed.
 
-use crate::model::{EnumValue, Param, Spec};
+use crate::model::{Alternative, Choice, EnumValue, Origin, Param, Spec};
 
 mod lists;
 mod responses;
@@ -87,6 +87,11 @@ pub const FIXUPS: &[Fixup] = &[
         name: "originate_flags_are_bool",
         reason: "Originate's Async and EarlyMedia are booleans (read with ast_true) but documented as free text",
         apply: originate_flags_are_bool,
+    },
+    Fixup {
+        name: "originate_destination",
+        reason: "an Originate goes to a dialplan extension (Context, Exten, Priority) or to an application (Application, Data); the XML marks all five optional, so an Originate going nowhere would compile",
+        apply: originate_destination,
     },
     Fixup {
         name: "user_event_free_headers",
@@ -325,7 +330,7 @@ pub const FIXUPS: &[Fixup] = &[
     },
     Fixup {
         name: "originate_response_reason",
-        reason: "OriginateResponse's Reason codes are not documented: 0 failed, 1 hung up, 3 no answer, 4 answered, 5 busy, 8 congestion",
+        reason: "OriginateResponse's Reason codes are not documented: 0 failed, 1 hung up, 3 no answer, 4 answered, 5 busy, 8 congestion; ami_core::OriginateReason is their one typed reading",
         apply: originate_response_reason,
     },
 ];
@@ -405,6 +410,58 @@ fn originate_flags_are_bool(spec: &mut Spec) -> Result<(), String> {
     }
 }
 
+fn originate_destination(spec: &mut Spec) -> Result<(), String> {
+    declare_choice(
+        spec,
+        "Originate",
+        "destination",
+        &[
+            ("exten", "to a dialplan extension", &["Context", "Exten", "Priority"]),
+            ("application", "to an application, with its data", &["Application", "Data"]),
+        ],
+        "originate_destination",
+    )
+}
+
+/// Declares that `action` needs exactly one of `alternatives`: `(name,
+/// what it means, its parameters)`. Each parameter must exist and be
+/// optional and single.
+fn declare_choice(
+    spec: &mut Spec,
+    action: &str,
+    name: &str,
+    alternatives: &[(&str, &str, &[&str])],
+    fixup: &'static str,
+) -> Result<(), String> {
+    let a = spec.action_mut(action).ok_or_else(|| format!("no action {action}"))?;
+    if a.choice.is_some() {
+        return Err(format!("{action} has a choice already"));
+    }
+    for (_, _, params) in alternatives {
+        for p in *params {
+            let param = a.param_mut(p).ok_or_else(|| format!("{action} has no parameter {p}"))?;
+            if param.required || param.multiple {
+                return Err(format!("{action}.{p} is required or repeated now: not part of a choice"));
+            }
+        }
+    }
+    a.choice = Some(Choice {
+        name: name.to_string(),
+        alternatives: alternatives
+            .iter()
+            .map(|(n, doc, params)| Alternative {
+                name: n.to_string(),
+                doc: doc.to_string(),
+                params: params.iter().map(|p| p.to_string()).collect(),
+                ..Alternative::default()
+            })
+            .collect(),
+        origin: Origin::Fixup(fixup),
+        ..Choice::default()
+    });
+    Ok(())
+}
+
 fn user_event_free_headers(spec: &mut Spec) -> Result<(), String> {
     let a = spec.action_mut("UserEvent").ok_or("no action UserEvent")?;
     let before = a.params.len();
@@ -432,23 +489,19 @@ fn originate_response_reason(spec: &mut Spec) -> Result<(), String> {
     if !p.values.is_empty() {
         return Err("OriginateResponse's Reason is documented now".into());
     }
-    let codes = [
-        ("0", "Failed", "Failed before ringing: no such extension, or a bad channel or dial string."),
-        ("1", "HungUp", "The far end hung up."),
-        ("3", "NoAnswer", "It rang and was not answered in time."),
-        ("4", "Answered", "Answered."),
-        ("5", "Busy", "Busy."),
-        ("8", "Congestion", "Congestion, or the destination is unavailable."),
-    ];
-    p.values = codes
-        .iter()
-        .map(|(v, id, doc)| EnumValue {
-            name: v.to_string(),
-            ident_hint: Some(id.to_string()),
-            doc: Some(doc.to_string()),
-            ..EnumValue::default()
-        })
-        .collect();
-    p.notes.push("The codes are not in Asterisk's XML (fixup `originate_response_reason`).".into());
+    // Free text here: the codes have one typed reading, in ami-core, shared
+    // by `originate()`, the `ami` command and the fake Asterisk.
+    p.notes.push(
+        "A numeric code, not in Asterisk's XML: 0 failed (no such extension, bad channel), 1 hung up, \
+         3 no answer, 4 answered, 5 busy, 8 congestion. Typed: `ami_core::OriginateReason` \
+         (fixup `originate_response_reason`)."
+            .into(),
+    );
+    e.notes.push(
+        "How the call went: `ami_core::OriginateOutcome::new(event.into_message())` (`Response` decides; \
+         a `Uniqueid` of `<unknown>` or `<null>` only means no channel). `Session::originate` and \
+         `Service::originate` wait for it (fixup `originate_response_reason`)."
+            .into(),
+    );
     Ok(())
 }

@@ -405,6 +405,10 @@ pub const RULES: &[Rule] = &[
         Target::Events(&["VoicemailUserEntry", "VoicemailUserDetail"], "VoiceMailbox"),
         "wire: `1234`, `1234@devices` (12_every_action_c): a mailbox name, text",
     ),
+    text(
+        Target::Events(&["OriginateResponse"], "Reason"),
+        "wire: 0, 3, 4, 5, 8: a reason code with names, read as `ami_core::OriginateReason` by `OriginateOutcome::reason()`, the one place that reads an Originate's outcome",
+    ),
     // Agents.
     ev(
         &["Agents"],

@@ -93,8 +93,50 @@ pub struct Action {
     pub notes: Vec<String>,
     /// Whether parameters beyond the documented ones are expected (e.g. UserEvent's `HeaderN`).
     pub free_headers: bool,
+    /// Parameters of which exactly one group must be given (set by a fixup).
+    pub choice: Option<Choice>,
     /// Rust type name (set by the names pass).
     pub ident: String,
+}
+
+/// Optional parameters of an action that form groups, one of which the
+/// action needs (Originate's destination: an extension or an application).
+/// Each group becomes a constructor, and the group a required enum field,
+/// so an action without one does not compile.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Choice {
+    /// What is chosen, e.g. `destination`: the field's name.
+    pub name: String,
+    /// The groups.
+    pub alternatives: Vec<Alternative>,
+    /// The fixup that declared it.
+    pub origin: Origin,
+    /// Rust name of the field (names pass).
+    pub field_ident: String,
+    /// Rust type name of the enum (names pass).
+    pub ident: String,
+}
+
+/// One group of a [`Choice`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Alternative {
+    /// Its name, e.g. `exten`: the constructor's name.
+    pub name: String,
+    /// What it means, one line of rustdoc (e.g. `to a dialplan extension`).
+    pub doc: String,
+    /// Its parameters (AMI names), in the constructor's order.
+    pub params: Vec<String>,
+    /// Rust name of the constructor (names pass).
+    pub ctor_ident: String,
+    /// Rust name of the enum variant (names pass).
+    pub ident: String,
+}
+
+impl Choice {
+    /// Whether `param` (an AMI name) belongs to one of the groups.
+    pub fn has(&self, param: &str) -> bool {
+        self.alternatives.iter().any(|a| a.params.iter().any(|p| p.eq_ignore_ascii_case(param)))
+    }
 }
 
 /// One AMI event.

@@ -143,7 +143,8 @@ impl Scope {
 }
 
 /// Names reserved on action types (constructor, escape hatch, trait methods).
-pub const ACTION_RESERVED: &[&str] = &["new", "header", "extra_headers", "info", "action_name", "write_params"];
+pub const ACTION_RESERVED: &[&str] =
+    &["new", "header", "extra_headers", "info", "action_name", "write_params", "action_id", "with_action_id"];
 /// Names reserved on response types (raw access, trait methods).
 pub const RESPONSE_RESERVED: &[&str] = &["response", "into_response", "message", "from_response", "info", "new"];
 /// Names reserved on event types (raw access, trait methods).
@@ -168,7 +169,29 @@ pub fn assign(spec: &mut Spec) -> Vec<(String, String, String)> {
     }
     for a in &mut spec.actions {
         let mut members = Scope::with_reserved(ACTION_RESERVED);
+        // A choice's field and constructors first; its parameters live in
+        // the enum's variants, a namespace of their own.
+        if let Some(c) = &mut a.choice {
+            c.field_ident = members.claim_or(&snake_name(&c.name), "_choice", &format!("{} choice", a.name));
+            c.ident = action_types.claim(&format!("{}{}", a.ident, type_part(&c.name)), &format!("choice {}", a.name));
+            let mut variants = Scope::default();
+            for alt in &mut c.alternatives {
+                alt.ctor_ident = members.claim(&snake_name(&alt.name), &format!("{} constructor", a.name));
+                alt.ident = variants.claim(&type_part(&alt.name), &format!("{}::{}", c.ident, alt.name));
+            }
+        }
+        let choice = a.choice.clone();
         for p in &mut a.params {
+            if choice.as_ref().is_some_and(|c| c.has(&p.name)) {
+                p.ident = snake_name(&p.name);
+                if p.kind() == ParamKind::Enum {
+                    let wanted = format!("{}{}", a.ident, type_part(&p.name));
+                    p.enum_ident = action_types.claim(&wanted, &format!("enum {}.{}", a.name, p.name));
+                    let id = p.enum_ident.clone();
+                    assign_variants(&mut p.values, &mut clashes, &id);
+                }
+                continue;
+            }
             p.ident = members.claim_or(&snake_name(&p.name), "_param", &format!("{}.{}", a.name, p.name));
             if p.kind() == ParamKind::Enum {
                 let wanted = format!("{}{}", a.ident, type_part(&p.name));

@@ -9,7 +9,10 @@ use crate::error::EncodeError;
 /// Something that can be sent to Asterisk as an action.
 ///
 /// Generated action types implement it; [`RawAction`] covers anything else.
-/// The `ActionID` is the client's business: implementations never write it.
+/// The `ActionID` header is the client's business: implementations never
+/// write it (a parameter called `ActionID` is refused with
+/// [`EncodeError::ActionIdHeader`]). To give an action an id of your own,
+/// use [`with_action_id`](Action::with_action_id).
 pub trait Action {
     /// The AMI name sent in the `Action` header, e.g. `Originate`.
     fn action_name(&self) -> &str;
@@ -28,6 +31,60 @@ pub trait Action {
     fn expects_response(&self) -> bool {
         true
     }
+
+    /// The caller's own ActionID, if one was given with
+    /// [`with_action_id`](Action::with_action_id); `None` lets the client
+    /// number the action.
+    fn action_id(&self) -> Option<&str> {
+        None
+    }
+
+    /// This action, sent with an ActionID of your choosing (a CRM's call
+    /// id, say) instead of the client's numbering.
+    ///
+    /// - **On the wire** the id travels as `<prefix>:<id>`, where `<prefix>`
+    ///   is the connection's random prefix
+    ///   ([`Session::action_id_prefix`](crate::Session::action_id_prefix)):
+    ///   Asterisk sends every `OriginateResponse` to every session, so ids
+    ///   must stay unique across connections, and the client's own ids
+    ///   (`<prefix>-<n>`) can never be mistaken for yours.
+    /// - **What answers the action reports your id**: the [`Response`](crate::Response)
+    ///   (its message, list items and completion event), the response inside
+    ///   [`Error::ActionFailed`](crate::Error::ActionFailed) and
+    ///   [`Error::ListIncomplete`](crate::Error::ListIncomplete), and the
+    ///   [`OriginateOutcome`](crate::OriginateOutcome) of `originate`.
+    /// - **Events read from the stream** (`next_event`, subscriptions,
+    ///   handlers) are as the server sent them, with the wire form: the
+    ///   stream is shared by every consumer of the connection.
+    ///   [`Session::own_action_id`](crate::Session::own_action_id) (and the
+    ///   service's) gives your id back from such a message.
+    /// - **Two pending actions may not share an id**: the service refuses
+    ///   the second with [`Error::DuplicateActionId`](crate::Error::DuplicateActionId)
+    ///   before sending it (a session runs one action at a time). Once an
+    ///   action is answered its id may be used again; after a timeout, use a
+    ///   fresh one, or the late answer may be taken for the new action's.
+    /// - An empty id is refused ([`EncodeError::EmptyActionId`]), and like
+    ///   any value it may not hold CR, LF or NUL.
+    ///
+    /// ```
+    /// use ami_core::testkit::FakeAsterisk;
+    /// use ami_core::{Action, Client, Config, Login, RawAction};
+    ///
+    /// let fake = FakeAsterisk::start()?;
+    /// let mut ami = Client::connect(&Config::new("127.0.0.1", fake.addr().port()))?
+    ///     .login(&Login::new("admin", "admin-secret").events_off())?;
+    /// let pong = ami.send(&RawAction::new("Ping").with_action_id("crm-42"))?;
+    /// assert_eq!(pong.get("ActionID").as_deref(), Some("crm-42"));
+    /// let wire = fake.requests().last().unwrap().message.get_str("ActionID").unwrap().into_owned();
+    /// assert_eq!(wire, format!("{}:crm-42", ami.action_id_prefix()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn with_action_id(self, id: impl Into<String>) -> WithActionId<Self>
+    where
+        Self: Sized,
+    {
+        WithActionId { action: self, id: id.into() }
+    }
 }
 
 impl<A: Action + ?Sized> Action for &A {
@@ -40,10 +97,68 @@ impl<A: Action + ?Sized> Action for &A {
     fn expects_response(&self) -> bool {
         (**self).expects_response()
     }
+    fn action_id(&self) -> Option<&str> {
+        (**self).action_id()
+    }
+}
+
+/// An action with an ActionID of the caller's choosing; made by
+/// [`Action::with_action_id`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WithActionId<A> {
+    action: A,
+    id: String,
+}
+
+impl<A> WithActionId<A> {
+    /// The caller's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The action.
+    pub fn action(&self) -> &A {
+        &self.action
+    }
+
+    /// Gives the action back, without the id.
+    pub fn into_action(self) -> A {
+        self.action
+    }
+}
+
+impl<A: Action> Action for WithActionId<A> {
+    fn action_name(&self) -> &str {
+        self.action.action_name()
+    }
+    fn write_params(&self, w: &mut ActionWriter<'_>) {
+        self.action.write_params(w)
+    }
+    fn action_id(&self) -> Option<&str> {
+        Some(&self.id)
+    }
+    fn expects_response(&self) -> bool {
+        self.action.expects_response()
+    }
+}
+
+impl<A: crate::typed::ActionType> crate::typed::ActionType for WithActionId<A> {
+    const NAME: &'static str = A::NAME;
+    fn info() -> &'static crate::typed::ActionInfo {
+        A::info()
+    }
+}
+
+impl<A: crate::typed::ListAction> crate::typed::ListAction for WithActionId<A> {
+    type Item = A::Item;
+    const ITEMS: &'static [&'static str] = A::ITEMS;
+    const COMPLETE: &'static str = A::COMPLETE;
 }
 
 /// Appends `action` with the given ActionID to `out` as wire bytes. On error
-/// nothing is appended.
+/// nothing is appended. `action_id` is written as given: the client passes
+/// the wire form of the action's own id ([`Action::action_id`]) or its own
+/// numbering.
 ///
 /// ```
 /// use ami_core::{encode_action, RawAction};
@@ -54,7 +169,7 @@ impl<A: Action + ?Sized> Action for &A {
 pub fn encode_action(action: &dyn Action, action_id: Option<&str>, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     let mut w = ActionWriter::new(out, action.action_name());
     if let Some(id) = action_id {
-        w.header("ActionID", id);
+        w.action_id(id);
     }
     action.write_params(&mut w);
     w.finish()

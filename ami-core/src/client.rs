@@ -1,18 +1,20 @@
 //! The public blocking API: [`Client`] (connected, not logged in) and
 //! [`Session`] (logged in).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, Instant};
 
 use crate::action::{Action, RawAction};
+use crate::action_id::own_action_id;
 use crate::config::Config;
 use crate::connection::{deadline, Connection};
 use crate::error::{Error, Phase};
 use crate::frame::Banner;
 use crate::logging::ami_log;
 use crate::message::Message;
-use crate::originate::OriginateOutcome;
-use crate::response::{command_result, Response};
+use crate::originate::{check_call_events, events_mask_of, AsyncOriginate, OriginateOutcome};
+use crate::response::{as_callers, command_result, Response};
 use crate::transport::{self, Transport};
 
 /// How to log in: user, secret, plain or MD5 challenge, and which events to
@@ -57,6 +59,12 @@ impl Login {
     /// The user name.
     pub fn username(&self) -> &str {
         &self.username
+    }
+
+    /// The event classes asked for (`Events`); `None`: every class the user
+    /// may read.
+    pub fn event_mask(&self) -> Option<&str> {
+        self.events.as_deref()
     }
 }
 
@@ -137,7 +145,12 @@ impl Client {
             return Err(e);
         }
         ami_log!(debug, "logged in as {}", login.username);
-        Ok(Session { conn: self.conn, banner: self.banner, username: login.username.clone() })
+        Ok(Session {
+            conn: self.conn,
+            banner: self.banner,
+            username: login.username.clone(),
+            event_mask: login.events.clone(),
+        })
     }
 
     /// Sends an action before logging in (`Challenge`, say). Asterisk answers
@@ -166,6 +179,9 @@ pub struct Session {
     conn: Connection,
     banner: Banner,
     username: String,
+    /// The login's `Events`, or the `EventMask` of the last `Events` action
+    /// sent and answered.
+    event_mask: Option<String>,
 }
 
 impl fmt::Debug for Session {
@@ -194,6 +210,13 @@ impl Session {
         self.conn.ids().prefix()
     }
 
+    /// The id you gave with [`Action::with_action_id`] when `message` (an
+    /// event read with [`next_event`](Session::next_event), say) carries the
+    /// ActionID of an action this session sent with it; `None` otherwise.
+    pub fn own_action_id<'m>(&self, message: &'m Message) -> Option<Cow<'m, str>> {
+        own_action_id(self.conn.ids().prefix(), message)
+    }
+
     /// Sends an action and waits for its response. For list actions the
     /// response holds every item up to the completion event.
     ///
@@ -201,12 +224,23 @@ impl Session {
     /// [`Error::UnknownAction`] or [`Error::ActionFailed`].
     pub fn send(&mut self, action: &dyn Action) -> Result<Response, Error> {
         let timeout = self.conn.config().timeouts.response;
-        self.conn.request(action, timeout, Phase::Response)
+        self.send_with_timeout(action, timeout)
     }
 
     /// Like [`send`](Session::send) with a timeout for this action only.
     pub fn send_with_timeout(&mut self, action: &dyn Action, timeout: Option<Duration>) -> Result<Response, Error> {
-        self.conn.request(action, timeout, Phase::Response)
+        let response = self.conn.request(action, timeout, Phase::Response)?;
+        if let Some(mask) = events_mask_of(action) {
+            self.event_mask = Some(mask);
+        }
+        Ok(response)
+    }
+
+    /// The event classes this session receives, as asked for: the login's
+    /// `Events`, or the `EventMask` of the last `Events` action it sent;
+    /// `None` for every class the user may read.
+    pub fn event_mask(&self) -> Option<&str> {
+        self.event_mask.as_deref()
     }
 
     /// Sends `Ping`; the server answers `Pong`.
@@ -221,16 +255,57 @@ impl Session {
         command_result(command, self.send(&RawAction::new("Command").header("Command", command)))
     }
 
-    /// Sends an `Originate` (make it `Async: true`) and waits, up to
-    /// `timeout` in all, for the `OriginateResponse` carrying its ActionID.
-    /// Events met meanwhile are queued; the `OriginateResponse` itself is
-    /// returned, not queued.
+    /// Places a call: sends the `Originate` with `Async: true` (whatever
+    /// the action says) and waits, up to `timeout` in all, for the
+    /// `OriginateResponse` carrying its ActionID. Events met meanwhile are
+    /// queued; the `OriginateResponse` itself is returned, not queued. The
+    /// rules ([`OriginateOutcome`]) are the same as for
+    /// [`Service::originate`](crate::service::Service::originate).
+    ///
+    /// - A session whose event mask leaves out `call` (logged in with
+    ///   [`Login::events_off`], say) would never receive the
+    ///   `OriginateResponse`: it fails with [`Error::NoCallEvents`] before
+    ///   sending anything.
+    /// - `Ok` whether the call succeeded or not:
+    ///   [`OriginateOutcome::is_success`] tells (`Response: Success`).
+    /// - The server refusing the Originate is an error
+    ///   ([`Error::ActionFailed`], [`Error::PermissionDenied`]); so is no
+    ///   `OriginateResponse` in time
+    ///   (`Error::Timeout { phase: Phase::OriginateResponse }`: the call was
+    ///   queued and may still be placed).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use ami_core::testkit::FakeAsterisk;
+    /// use ami_core::{Client, Config, Error, Login, RawAction};
+    ///
+    /// let fake = FakeAsterisk::start()?;
+    /// let config = Config::new("127.0.0.1", fake.addr().port());
+    /// let call = RawAction::new("Originate").header("Channel", "Local/100@default")
+    ///     .header("Application", "Wait").header("Data", "1");
+    ///
+    /// let mut ami = Client::connect(&config)?.login(&Login::new("admin", "admin-secret").events("call"))?;
+    /// let outcome = ami.originate(&call, Some(Duration::from_secs(5)))?;
+    /// assert!(outcome.is_success(), "{outcome}");
+    ///
+    /// // Without call events the OriginateResponse could never arrive.
+    /// let mut blind = Client::connect(&config)?.login(&Login::new("admin", "admin-secret").events_off())?;
+    /// assert!(matches!(blind.originate(&call, None), Err(Error::NoCallEvents { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn originate(&mut self, action: &dyn Action, timeout: Option<Duration>) -> Result<OriginateOutcome, Error> {
+        check_call_events(self.event_mask.as_deref())?;
+        let action = AsyncOriginate(action);
         let until = deadline(timeout);
-        let response = self.conn.request(action, timeout, Phase::Response)?;
-        let id = response.message().action_id().unwrap_or_default().into_owned();
-        let event = self.conn.await_event(&id, "OriginateResponse", until)?;
-        Ok(OriginateOutcome::new(event))
+        let own = action.action_id();
+        let id = self.conn.write_action(&action)?;
+        let queued = as_callers(self.conn.await_response(&action, &id, until, Phase::Response), own)?;
+        let event = self.conn.await_event(&id, "OriginateResponse", until, Phase::OriginateResponse)?;
+        let event = match own {
+            Some(own) => event.with_action_id(own),
+            None => event,
+        };
+        Ok(OriginateOutcome::of(queued, event))
     }
 
     /// Blocks until an event arrives.

@@ -14,7 +14,7 @@ use crate::error::{Error, ListCut, Phase, ProtocolError};
 use crate::frame::{Banner, Decoder};
 use crate::logging::ami_log;
 use crate::message::{Message, MessageKind};
-use crate::response::{ends_list, error_for, is_error, Response};
+use crate::response::{as_callers, ends_list, error_for, is_error, Response};
 use crate::transport::Transport;
 
 /// Longest banner line accepted.
@@ -145,11 +145,15 @@ impl Connection {
         self.unmatched.push_back(m);
     }
 
-    /// Writes one action with a fresh ActionID; returns the ActionID. An
-    /// action that could not be written whole is [`Error::NotSent`] (the
-    /// connection is closed at once, so the server never acts on a part).
+    /// Writes one action with a fresh ActionID, or the wire form of its
+    /// own; returns the ActionID as written. An action that could not be
+    /// written whole is [`Error::NotSent`] (the connection is closed at
+    /// once, so the server never acts on a part).
     pub(crate) fn write_action(&mut self, action: &dyn Action) -> Result<String, Error> {
-        let id = self.ids.next_id();
+        let id = match action.action_id() {
+            Some(own) => self.ids.own(own)?,
+            None => self.ids.next_id(),
+        };
         self.out.clear();
         encode_action(action, Some(&id), &mut self.out)?;
         let not_sent = |reason: String| Error::NotSent { action: action.action_name().to_owned(), reason };
@@ -168,21 +172,34 @@ impl Connection {
         Ok(id)
     }
 
-    /// Sends `action` and waits for its response (and list items), within `timeout`.
+    /// Sends `action` and waits for its response (and list items), within
+    /// `timeout`. An action with an id of its own gets it back in the answer.
     pub(crate) fn request(
         &mut self,
         action: &dyn Action,
         timeout: Option<Duration>,
         phase: Phase,
     ) -> Result<Response, Error> {
+        let until = deadline(timeout);
         let id = self.write_action(action)?;
-        ami_log!(debug, "sent {} (ActionID {id})", action.action_name());
         if !action.expects_response() {
             // Its answer is no message (IAXnetstats: a bare empty line, which
             // the decoder skips as the gap between messages): nothing to wait for.
+            ami_log!(debug, "sent {} (ActionID {id})", action.action_name());
             return Ok(Response::synthetic());
         }
-        let until = deadline(timeout);
+        as_callers(self.await_response(action, &id, until, phase), action.action_id())
+    }
+
+    /// Waits for the response (and list items) carrying ActionID `id`, as sent.
+    pub(crate) fn await_response(
+        &mut self,
+        action: &dyn Action,
+        id: &str,
+        until: Option<Instant>,
+        phase: Phase,
+    ) -> Result<Response, Error> {
+        ami_log!(debug, "sent {} (ActionID {id})", action.action_name());
         let response = loop {
             let m = self.read_message(until, phase)?;
             let is_answer = matches!(m.kind(), MessageKind::Response | MessageKind::Follows);
@@ -264,7 +281,13 @@ impl Connection {
 
     /// Waits for the event called `name` that carries ActionID `id`, looking
     /// in the queue first. Other messages are queued as usual.
-    pub(crate) fn await_event(&mut self, id: &str, name: &str, until: Option<Instant>) -> Result<Message, Error> {
+    pub(crate) fn await_event(
+        &mut self,
+        id: &str,
+        name: &str,
+        until: Option<Instant>,
+        phase: Phase,
+    ) -> Result<Message, Error> {
         let wanted = |m: &Message| {
             m.get("ActionID") == Some(id.as_bytes())
                 && m.get("Event").is_some_and(|e| e.eq_ignore_ascii_case(name.as_bytes()))
@@ -273,7 +296,7 @@ impl Connection {
             return Ok(m);
         }
         loop {
-            let m = self.read_message(until, Phase::Response)?;
+            let m = self.read_message(until, phase)?;
             if wanted(&m) {
                 return Ok(m);
             }

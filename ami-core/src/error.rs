@@ -19,6 +19,9 @@ pub enum Phase {
     Write,
     /// Waiting for the response (and list items) of an action.
     Response,
+    /// Waiting for the `OriginateResponse` of an `Originate` the server
+    /// queued (the call may still be placed).
+    OriginateResponse,
     /// Waiting for events.
     Event,
 }
@@ -32,6 +35,10 @@ impl fmt::Display for Phase {
             Phase::Login => "logging in",
             Phase::Write => "writing an action",
             Phase::Response => "waiting for a response",
+            Phase::OriginateResponse => {
+                "waiting for the OriginateResponse (the call was queued and may still be placed; \
+                 the user needs read access to `call` events)"
+            }
             Phase::Event => "waiting for events",
         })
     }
@@ -102,6 +109,22 @@ pub enum EncodeError {
         /// The limit.
         limit: usize,
     },
+    /// A parameter called `ActionID`: the client writes the ActionID (one
+    /// per action, unique across connections). Give your own with
+    /// [`Action::with_action_id`](crate::Action::with_action_id).
+    ActionIdHeader,
+    /// An empty ActionID given with [`Action::with_action_id`](crate::Action::with_action_id).
+    EmptyActionId,
+    /// A value known to crash or harm the server; see [`guard`](crate::guard)
+    /// for each check and its evidence.
+    Refused {
+        /// The action.
+        action: &'static str,
+        /// The parameter whose value is refused.
+        param: &'static str,
+        /// Why, and what to write instead.
+        reason: String,
+    },
 }
 
 impl fmt::Display for EncodeError {
@@ -118,6 +141,12 @@ impl fmt::Display for EncodeError {
             EncodeError::TooManyLines { lines, limit } => {
                 write!(f, "action has {lines} lines; Asterisk accepts at most {limit}")
             }
+            EncodeError::ActionIdHeader => f.write_str(
+                "ActionID is written by the client, not as a parameter: give your own id with \
+                 `Action::with_action_id` (it is sent under the connection's prefix)",
+            ),
+            EncodeError::EmptyActionId => f.write_str("the ActionID given with `with_action_id` is empty"),
+            EncodeError::Refused { action, param, reason } => write!(f, "{action} {param} refused: {reason}"),
         }
     }
 }
@@ -213,6 +242,21 @@ pub enum Error {
         /// The limit ([`ServiceOptions::max_in_flight`](crate::service::ServiceOptions::max_in_flight)).
         limit: usize,
     },
+    /// An action with the same caller's ActionID
+    /// ([`Action::with_action_id`](crate::Action::with_action_id)) is still
+    /// waiting for its answer; this one was not sent.
+    DuplicateActionId {
+        /// The caller's id.
+        id: String,
+    },
+    /// `originate()` on a connection whose event mask leaves out the `call`
+    /// class: the server would never send the `OriginateResponse`. Nothing
+    /// was sent.
+    NoCallEvents {
+        /// The event mask in force (the login's `Events`, or the last
+        /// `Events` action's `EventMask`).
+        mask: String,
+    },
     /// An event list did not complete; what arrived is in `partial`.
     ListIncomplete {
         /// The action whose list it is.
@@ -283,10 +327,18 @@ impl Error {
 
     /// Whether the action certainly did not reach the server, so sending it
     /// again cannot do it twice: refused before sending ([`Error::Encode`],
-    /// [`Error::InFlightLimit`]) or not (completely) written
+    /// [`Error::InFlightLimit`], [`Error::DuplicateActionId`],
+    /// [`Error::NoCallEvents`]) or not (completely) written
     /// ([`Error::NotSent`]).
     pub fn is_not_sent(&self) -> bool {
-        matches!(self, Error::NotSent { .. } | Error::InFlightLimit { .. } | Error::Encode(_))
+        matches!(
+            self,
+            Error::NotSent { .. }
+                | Error::InFlightLimit { .. }
+                | Error::Encode(_)
+                | Error::DuplicateActionId { .. }
+                | Error::NoCallEvents { .. }
+        )
     }
 
     /// Whether the server refused the request (as opposed to the link failing).
@@ -327,6 +379,18 @@ impl fmt::Display for Error {
             Error::InFlightLimit { limit } => {
                 write!(f, "{limit} actions are already waiting for their answers (the limit); this one was not sent")
             }
+            Error::DuplicateActionId { id } => write!(
+                f,
+                "an action with ActionID {id:?} is still waiting for its answer; this one was not sent \
+                 (ActionIDs of pending actions must differ)"
+            ),
+            Error::NoCallEvents { mask } => write!(
+                f,
+                "cannot wait for the OriginateResponse: the event mask {mask:?} leaves out the `call` class, so \
+                 the server would never send it; nothing was sent. Log in with `Login::events(\"call\")` (or \
+                 send `Events` with `EventMask: call`), or send the Originate with `send` and do not wait for \
+                 its outcome"
+            ),
             Error::ListIncomplete { action, cut, partial } => {
                 write!(f, "the event list of {action} is incomplete ({cut}) after {} items", partial.items().len())
             }

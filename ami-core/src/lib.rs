@@ -3,7 +3,8 @@
 //! - [`Decoder`] frames the server's byte stream into [`Message`]s (only
 //!   CRLF ends a line; values keep every byte).
 //! - [`ActionWriter`] and [`encode_action`] write actions, refusing CR, LF
-//!   and NUL in any key or value and anything over the server's limits.
+//!   and NUL in any key or value, anything over the server's limits, and
+//!   values known to crash it ([`guard`]).
 //! - [`Client`] connects (TCP or TLS), reads the banner and logs in, giving a
 //!   [`Session`]: one thread, one action at a time, events queued while it
 //!   waits. For scripts and simple tools. No async runtime.
@@ -49,7 +50,7 @@ mod originate;
 mod response;
 mod transport;
 
-pub use action::{encode_action, Action, RawAction};
+pub use action::{encode_action, Action, RawAction, WithActionId};
 pub use action_id::ActionIds;
 pub use backlog::{Overflow, QueueLimits};
 pub use cause::{HangupCause, ParseCauseError};
@@ -63,6 +64,7 @@ pub use originate::{OriginateOutcome, OriginateReason};
 pub use response::{command_output, Response};
 pub use transport::Transport;
 pub use typed::{ParseValueError, Priority, WallClock};
+pub mod guard;
 pub mod secret;
 pub mod service;
 pub mod typed;

@@ -369,6 +369,23 @@ impl Message {
     pub fn is_utf8(&self) -> bool {
         std::str::from_utf8(&self.bytes).is_ok()
     }
+
+    /// The same message with the value of its first `ActionID` header
+    /// replaced by `id`; every other byte stays as it was. Unchanged when
+    /// there is no `ActionID`.
+    pub(crate) fn with_action_id(&self, id: &str) -> Message {
+        let Some(at) = self.lines.iter().position(|l| l.colon != NO_COLON && self.header_at(l).is("ActionID")) else {
+            return self.clone();
+        };
+        let line = self.lines[at];
+        let mut bytes = Vec::with_capacity(self.bytes.len() + id.len());
+        bytes.extend_from_slice(&self.bytes[..line.start]);
+        bytes.extend_from_slice(&self.bytes[line.start..line.colon]);
+        bytes.extend_from_slice(b": ");
+        bytes.extend_from_slice(id.as_bytes());
+        bytes.extend_from_slice(&self.bytes[line.end..]);
+        Message::from_frame(bytes)
+    }
 }
 
 impl fmt::Debug for Message {
@@ -386,6 +403,16 @@ impl fmt::Debug for Message {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn action_id_replaced_in_place() {
+        let m = Message::from_frame(b"Event: X\r\nActionID:p:mine\r\nActionID: second\r\nA: b".to_vec());
+        let r = m.with_action_id("mine");
+        assert_eq!(r.as_bytes(), b"Event: X\r\nActionID: mine\r\nActionID: second\r\nA: b");
+        assert_eq!(r.get_str("A").as_deref(), Some("b"));
+        let none = Message::from_pairs([("Event", "X")]);
+        assert_eq!(none.with_action_id("x"), none);
+    }
 
     fn msg(s: &str) -> Message {
         Message::from_frame(s.as_bytes().to_vec())

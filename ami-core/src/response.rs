@@ -92,6 +92,34 @@ impl Response {
     }
 }
 
+/// What the caller gets back for an action sent with an id of its own
+/// (`own`): the wire ActionID (`<prefix>:<id>`) of every message in the
+/// answer, an error's response included, replaced by the caller's id.
+pub(crate) fn as_callers(result: Result<Response, Error>, own: Option<&str>) -> Result<Response, Error> {
+    let Some(id) = own else { return result };
+    let show = |r: &mut Response| {
+        r.message = r.message.with_action_id(id);
+        r.items.iter_mut().for_each(|m| *m = m.with_action_id(id));
+        if let Some(c) = &mut r.completion {
+            *c = c.with_action_id(id);
+        }
+    };
+    match result {
+        Ok(mut r) => {
+            show(&mut r);
+            Ok(r)
+        }
+        Err(Error::ActionFailed { action, message, response }) => {
+            Err(Error::ActionFailed { action, message, response: Box::new(response.with_action_id(id)) })
+        }
+        Err(Error::ListIncomplete { action, cut, mut partial }) => {
+            show(&mut partial);
+            Err(Error::ListIncomplete { action, cut, partial })
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Whether a response opens an event list.
 pub(crate) fn starts_list(m: &Message) -> bool {
     let eventlist_start = m.get("EventList").is_some_and(|v| v.eq_ignore_ascii_case(b"start"));

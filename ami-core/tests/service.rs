@@ -96,10 +96,10 @@ fn originate_tracking_success_and_failure() {
 fn originate_without_its_event_times_out() {
     let fake = FakeAsterisk::start().unwrap();
     fake.on_action("Originate", |req| vec![response(req, "Success", &[("Message", "Originate successfully queued")])]);
-    let (ami, _) = start(&fake, admin().events_off(), fast_reconnect());
-    let call = RawAction::new("Originate").header("Channel", "Local/1@x").header("Async", "true");
+    let (ami, _) = start(&fake, admin().events("call"), fast_reconnect());
+    let call = RawAction::new("Originate").header("Channel", "Local/1@x");
     let err = ami.originate(&call, Some(Duration::from_millis(300))).unwrap_err();
-    assert!(err.is_timeout(), "{err:?}");
+    assert!(matches!(err, Error::Timeout { phase: ami_core::Phase::OriginateResponse }), "{err:?}");
 }
 
 #[test]

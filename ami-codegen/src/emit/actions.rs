@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::docs;
 use super::enums::emit_enum;
-use crate::model::{Action, Param, ParamKind, Spec};
+use crate::model::{Action, Choice, Param, ParamKind, Spec};
 
 const SECRET_PARAMS: &[&str] = &["secret", "key", "password", "newpassword"];
 
@@ -117,10 +117,157 @@ fn action_doc(spec: &Spec, a: &Action) -> Vec<String> {
     if !a.modules.is_empty() {
         l.push(format!("- Module: {}", a.modules.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")));
     }
+    if let Some(c) = &a.choice {
+        l.push(choice_doc(a, c));
+    }
     for n in &a.notes {
         l.push(format!("- {n}"));
     }
     l
+}
+
+/// The struct doc line about a choice: its constructors.
+fn choice_doc(a: &Action, c: &Choice) -> String {
+    let ctors: Vec<String> = c
+        .alternatives
+        .iter()
+        .map(|alt| {
+            let params: Vec<String> = alt.params.iter().map(|p| format!("`{p}`")).collect();
+            format!("[`{}::{}`](Self::{}) ({})", a.ident, alt.ctor_ident, alt.ctor_ident, params.join(", "))
+        })
+        .collect();
+    let origin = match c.origin {
+        crate::model::Origin::Fixup(f) => format!(" (fixup `{f}`)"),
+        crate::model::Origin::Xml => String::new(),
+    };
+    format!(
+        "- Its {} is required: build it with {}, or [`new`](Self::new) with the [`{}`]{origin}.",
+        c.name,
+        ctors.join(" or "),
+        c.ident
+    )
+}
+
+/// Why an action is deprecated: the newest release this build covers no
+/// longer has it. Names the release that removed it (the first covered
+/// release after the last one that has it) and those that still have it.
+/// `None` when the newest release has it, or the build covers one release.
+pub fn removed_in(spec: &Spec, a: &Action) -> Option<String> {
+    let newest = spec.releases.len().checked_sub(1)?;
+    if newest == 0 || a.releases.has(newest) {
+        return None;
+    }
+    let last = a.releases.indices().last()?;
+    let removed = spec.releases.get(last + 1)?;
+    let major = removed.split('.').next().filter(|m| !m.is_empty() && m.bytes().all(|b| b.is_ascii_digit()));
+    let gone: Vec<&str> = (last + 1..spec.releases.len()).map(|i| spec.releases[i].as_str()).collect();
+    let kept: Vec<&str> = a.releases.indices().map(|i| spec.releases[i].as_str()).collect();
+    Some(format!(
+        "Asterisk {} removed the {} action (not in {}); it still works with servers that have it ({})",
+        major.unwrap_or(removed),
+        a.name,
+        gone.join(", "),
+        kept.join(", ")
+    ))
+}
+
+/// How to write one parameter's value `v` (an expression of the stored
+/// type, by reference for text and enums).
+fn write_value(p: &Param, v: TokenStream) -> TokenStream {
+    let key = &p.name;
+    match p.kind() {
+        ParamKind::Text => quote!(w.header(#key, #v);),
+        ParamKind::Bool(t, n) => quote!(typed::put_bool(w, #key, Some(*#v), #t, #n);),
+        ParamKind::Enum => quote!(w.header(#key, #v.as_str());),
+    }
+}
+
+/// A choice's enum, its constructors on the action, and how it is written.
+struct ChoiceTokens {
+    /// The enum.
+    item: TokenStream,
+    /// One constructor per alternative (inside `impl Action`).
+    ctors: TokenStream,
+    /// The `match` that writes the chosen group.
+    write: TokenStream,
+}
+
+fn emit_choice(spec: &Spec, a: &Action, c: &Choice, required: &[(TokenStream, TokenStream)]) -> ChoiceTokens {
+    let ty = format_ident!("{}", c.ident);
+    let field = format_ident!("{}", c.field_ident);
+    let param = |name: &str| a.params.iter().find(|p| p.name.eq_ignore_ascii_case(name)).expect("checked by the fixup");
+    let mut variants = TokenStream::new();
+    let mut ctors = TokenStream::new();
+    let mut arms = TokenStream::new();
+    for alt in &c.alternatives {
+        let variant = format_ident!("{}", alt.ident);
+        let ctor = format_ident!("{}", alt.ctor_ident);
+        let params: Vec<&Param> = alt.params.iter().map(|n| param(n)).collect();
+        let names: Vec<String> = params.iter().map(|p| format!("`{}`", p.name)).collect();
+        let mut vfields = TokenStream::new();
+        let mut args = TokenStream::new();
+        let mut inits = TokenStream::new();
+        let mut writes = TokenStream::new();
+        let idents: Vec<_> = params.iter().map(|p| format_ident!("{}", p.ident)).collect();
+        for (p, f) in params.iter().zip(&idents) {
+            let required = Param { required: true, ..(*p).clone() };
+            let enum_path = format!("[`{}`]", p.enum_ident);
+            let pdoc = docs::attrs(&docs::param_lines(spec, a.releases, &required, true, &enum_path));
+            let fty = field_type(&required);
+            vfields.extend(quote!(#pdoc #f: #fty,));
+            let (arg_ty, _) = arg(p);
+            args.extend(quote!(#f: #arg_ty,));
+            inits.extend(match p.kind() {
+                ParamKind::Bool(..) => quote!(#f,),
+                _ => quote!(#f: #f.into(),),
+            });
+            writes.extend(write_value(p, quote!(#f)));
+        }
+        let vdoc = docs::attrs(&[format!(
+            "{} ({}): [`{}::{}`].",
+            capitalise(&alt.doc),
+            names.join(", "),
+            a.ident,
+            alt.ctor_ident
+        )]);
+        variants.extend(quote!(#vdoc #variant { #vfields },));
+        arms.extend(quote!(#ty::#variant { #(#idents),* } => { #writes }));
+        let call: Vec<TokenStream> = required.iter().map(|(f, _)| f.clone()).collect();
+        let req_args: Vec<TokenStream> = required.iter().map(|(f, t)| quote!(#f: #t)).collect();
+        let cdoc = docs::attrs(&[format!(
+            "An `{}` {} ({}), with its other required parameters first.",
+            a.name,
+            alt.doc,
+            names.join(", ")
+        )]);
+        ctors.extend(quote! {
+            #cdoc
+            pub fn #ctor(#(#req_args,)* #args) -> Self {
+                Self::new(#(#call,)* #ty::#variant { #inits })
+            }
+        });
+    }
+    let mut edoc = vec![format!("The {} of [`{}`]: one of these is needed.", c.name, a.ident)];
+    if let crate::model::Origin::Fixup(f) = c.origin {
+        edoc.push(String::new());
+        edoc.push(format!("Asterisk's XML marks these parameters optional (fixup `{f}`)."));
+    }
+    let edoc = docs::attrs(&edoc);
+    ChoiceTokens {
+        item: quote! {
+            #edoc
+            #[derive(Debug, Clone, PartialEq, Eq)]
+            #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+            pub enum #ty { #variants }
+        },
+        ctors,
+        write: quote!(match &self.#field { #arms }),
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
 /// Tokens for one action: its enums, struct, builder, `Action` impl.
@@ -137,6 +284,20 @@ pub fn emit_action(spec: &Spec, a: &Action, index: usize) -> TokenStream {
     let mut writes = TokenStream::new();
     let mut debug_fields = TokenStream::new();
     let mut has_required = false;
+    // A choice: its enum, its constructors (they take every required
+    // parameter, as `new` does, then the group's), and how it is written.
+    let in_choice = |p: &Param| a.choice.as_ref().is_some_and(|c| c.has(&p.name));
+    let required: Vec<(TokenStream, TokenStream)> = a
+        .params
+        .iter()
+        .filter(|p| p.required && !in_choice(p))
+        .map(|p| {
+            let f = format_ident!("{}", p.ident);
+            (quote!(#f), arg(p).0)
+        })
+        .collect();
+    let mut chosen = a.choice.as_ref().map(|c| (c, emit_choice(spec, a, c, &required)));
+    let mut choice_write = chosen.as_mut().map(|(_, t)| std::mem::take(&mut t.write));
     for p in &a.params {
         let f = format_ident!("{}", p.ident);
         let ty = field_type(p);
@@ -144,6 +305,19 @@ pub fn emit_action(spec: &Spec, a: &Action, index: usize) -> TokenStream {
         if kind == ParamKind::Enum {
             let edoc = vec![format!("Values of the `{}` parameter of [`{}`].", p.name, a.ident)];
             enums.extend(emit_enum(&p.enum_ident, &edoc, &p.values));
+        }
+        if let Some((c, _)) = chosen.as_ref().filter(|_| in_choice(p)) {
+            // The whole group goes where its first parameter would have.
+            if let Some(write) = choice_write.take() {
+                let cf = format_ident!("{}", c.field_ident);
+                let cty = format_ident!("{}", c.ident);
+                let cdoc = docs::attrs(&[format!("The {}: see [`{}`].", c.name, c.ident)]);
+                fields.extend(quote!(#cdoc pub #cf: #cty,));
+                let fname = &c.field_ident;
+                debug_fields.extend(quote!(.field(#fname, &self.#cf)));
+                writes.extend(write);
+            }
+            continue;
         }
         let enum_path = format!("[`{}`]", p.enum_ident);
         let pdoc = docs::attrs(&docs::param_lines(spec, a.releases, p, true, &enum_path));
@@ -187,6 +361,23 @@ pub fn emit_action(spec: &Spec, a: &Action, index: usize) -> TokenStream {
             debug_fields.extend(quote!(.field(#fname, &self.#f)));
         }
     }
+    // The choice's argument comes last in `new`.
+    let mut ctors = TokenStream::new();
+    if let Some((c, tokens)) = chosen {
+        has_required = true;
+        let cf = format_ident!("{}", c.field_ident);
+        let cty = format_ident!("{}", c.ident);
+        new_args.extend(quote!(#cf: #cty,));
+        new_inits.extend(quote!(#cf,));
+        enums.extend(tokens.item);
+        ctors = tokens.ctors;
+    }
+    // An action the newest release removed: deprecated for users, not for
+    // the code generated around it.
+    let (deprecated, allow) = match removed_in(spec, a) {
+        Some(note) => (quote!(#[deprecated(note = #note)]), quote!(#[allow(deprecated)])),
+        None => (TokenStream::new(), TokenStream::new()),
+    };
     let secret = a.params.iter().any(|p| SECRET_PARAMS.contains(&p.name.to_ascii_lowercase().as_str()));
     let mut derives = vec![quote!(Clone), quote!(PartialEq), quote!(Eq)];
     if !secret {
@@ -197,6 +388,7 @@ pub fn emit_action(spec: &Spec, a: &Action, index: usize) -> TokenStream {
     }
     let debug_impl = if secret {
         quote! {
+            #allow
             impl fmt::Debug for #ident {
                 fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                     f.debug_struct(#name) #debug_fields .field("extra_headers", &self.extra_headers).finish()
@@ -233,6 +425,7 @@ pub fn emit_action(spec: &Spec, a: &Action, index: usize) -> TokenStream {
             let items = &list.items;
             let complete = &list.complete;
             quote! {
+                #allow
                 impl typed::ListAction for #ident {
                     type Item = #item_ty;
                     const ITEMS: &'static [&'static str] = &[#(#items),*];
@@ -254,6 +447,7 @@ pub fn emit_action(spec: &Spec, a: &Action, index: usize) -> TokenStream {
     quote! {
         #enums
         #doc
+        #deprecated
         #[derive(#(#derives),*)]
         #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
         #[non_exhaustive]
@@ -263,11 +457,13 @@ pub fn emit_action(spec: &Spec, a: &Action, index: usize) -> TokenStream {
             pub extra_headers: Vec<(String, String)>,
         }
         #debug_impl
+        #allow
         impl #ident {
             #new_doc
             pub fn new(#new_args) -> Self {
                 Self { #new_inits extra_headers: Vec::new() }
             }
+            #ctors
             #builders
             #header_doc
             pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -275,6 +471,7 @@ pub fn emit_action(spec: &Spec, a: &Action, index: usize) -> TokenStream {
                 self
             }
         }
+        #allow
         impl Action for #ident {
             fn action_name(&self) -> &str { #name }
             fn write_params(&self, w: &mut ActionWriter<'_>) {

@@ -51,9 +51,8 @@
 //!
 //! let worker = ami.clone(); // Send + Sync: use it from any thread
 //! std::thread::spawn(move || worker.ping()).join().unwrap()?;
-//! let call = RawAction::new("Originate").header("Channel", "Local/100@default")
-//!     .header("Application", "Wait").header("Async", "true");
-//! let outcome = ami.originate(&call, Some(Duration::from_secs(5)))?;
+//! let call = RawAction::new("Originate").header("Channel", "Local/100@default").header("Application", "Wait");
+//! let outcome = ami.originate(&call, Some(Duration::from_secs(5)))?; // sent with Async: true
 //! assert!(outcome.is_success());
 //! ami.send(&RawAction::new("Hangup").header("Channel", outcome.channel().unwrap().as_ref()))?;
 //! match hangups.recv_timeout(Duration::from_secs(5))? {
@@ -72,6 +71,7 @@ mod pending;
 mod reader;
 mod subscription;
 
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -82,15 +82,15 @@ pub use dispatch::{HandlerId, Notice};
 pub use subscription::{Closed, Filter, Incoming, Subscription, SubscriptionStats};
 
 use crate::action::{encode_action, Action, RawAction};
-use crate::action_id::ActionIds;
+use crate::action_id::{own_action_id, own_wire_id, ActionIds};
 use crate::client::{Client, Login, Session};
 use crate::config::Config;
 use crate::connection::deadline;
 use crate::error::{Error, Phase};
 use crate::logging::ami_log;
 use crate::message::Message;
-use crate::originate::OriginateOutcome;
-use crate::response::{command_result, Response};
+use crate::originate::{check_call_events, events_mask_of, AsyncOriginate, OriginateOutcome};
+use crate::response::{as_callers, command_result, Response};
 use batch::Batch;
 use dispatch::Handlers;
 use link::WriteSide;
@@ -327,6 +327,17 @@ impl Shared {
         }
     }
 
+    /// The event mask in force: that of the last `Events` action sent
+    /// through the service (they are restored on reconnect), else the
+    /// login's.
+    fn event_mask(&self) -> Option<String> {
+        let restore = lock(&self.restore);
+        match restore.iter().rev().find_map(|a| events_mask_of(a)) {
+            Some(mask) => Some(mask),
+            None => self.login.event_mask().map(str::to_owned),
+        }
+    }
+
     fn next_id(&self) -> String {
         format!("{}-{}", self.prefix, self.next_id.fetch_add(1, Ordering::Relaxed))
     }
@@ -339,7 +350,11 @@ impl Shared {
         timeout: Option<Duration>,
         awaits: Option<&'static str>,
     ) -> Result<(Response, Option<Message>), Error> {
-        let id = self.next_id();
+        let own = action.action_id();
+        let id = match own {
+            Some(own) => own_wire_id(&self.prefix, own)?,
+            None => self.next_id(),
+        };
         let name = action.action_name();
         let mut bytes = Vec::with_capacity(256);
         encode_action(action, Some(&id), &mut bytes)?;
@@ -357,6 +372,7 @@ impl Shared {
             let slot = if action.expects_response() {
                 Some(self.pending.register(
                     &id,
+                    own,
                     name,
                     awaits,
                     self.options.max_in_flight,
@@ -376,8 +392,15 @@ impl Shared {
         ami_log!(debug, "sent {name} (ActionID {id})");
         let Some(slot) = slot else { return Ok((Response::synthetic(), None)) };
         let until = deadline(timeout);
-        let result = slot.wait_response(until).and_then(|response| {
-            let event = if awaits.is_some() { Some(slot.wait_event(until)?) } else { None };
+        let result = as_callers(slot.wait_response(until), own).and_then(|response| {
+            let event = match awaits {
+                Some(_) => Some(slot.wait_event(until)?),
+                None => None,
+            };
+            let event = match (event, own) {
+                (Some(e), Some(own)) => Some(e.with_action_id(own)),
+                (event, _) => event,
+            };
             Ok((response, event))
         });
         self.pending.remove(&id);
@@ -553,6 +576,19 @@ impl Service {
         Ok(response)
     }
 
+    /// The prefix of this service's ActionIDs (random, kept across
+    /// reconnects).
+    pub fn action_id_prefix(&self) -> &str {
+        &self.shared().prefix
+    }
+
+    /// The id you gave with [`Action::with_action_id`] when `message`
+    /// (an event from a subscription, say) carries the ActionID of an action
+    /// sent through this service with it; `None` otherwise.
+    pub fn own_action_id<'m>(&self, message: &'m Message) -> Option<Cow<'m, str>> {
+        own_action_id(&self.shared().prefix, message)
+    }
+
     /// Sends `Ping`.
     pub fn ping(&self) -> Result<(), Error> {
         self.send(&RawAction::new("Ping")).map(drop)
@@ -563,25 +599,34 @@ impl Service {
         command_result(command, self.send(&RawAction::new("Command").header("Command", command)))
     }
 
-    /// Sends an `Originate` (make it `Async: true`) and waits, up to
-    /// `timeout` in all, for the `OriginateResponse` carrying its ActionID.
-    /// The event is also delivered to subscriptions as usual.
+    /// Places a call: sends the `Originate` with `Async: true` (whatever
+    /// the action says) and waits, up to `timeout` in all, for the
+    /// `OriginateResponse` carrying its ActionID. The event is also
+    /// delivered to subscriptions as usual. The rules ([`OriginateOutcome`])
+    /// are the same as for [`Session::originate`]: a service whose event
+    /// mask (the login's, or that of the last `Events` action sent through
+    /// it) leaves out `call` fails with [`Error::NoCallEvents`] before
+    /// sending anything.
     ///
     /// What a dialer should do with each error:
-    /// - [`Error::NotSent`], [`Error::InFlightLimit`], [`Error::Encode`]: no
-    ///   call was placed; originate again when the link is back (or later).
+    /// - [`Error::NotSent`], [`Error::InFlightLimit`], [`Error::Encode`],
+    ///   [`Error::NoCallEvents`], [`Error::DuplicateActionId`]: no call was
+    ///   placed; originate again when the link is back (or later).
     /// - [`Error::OutcomeUnknown`]: the Originate was written, then the link
     ///   dropped. The call may be ringing. Do not originate again blindly:
     ///   after the reconnect look for it (`CoreShowChannels`, or the
     ///   `ChannelId` you gave it), or treat the attempt as done.
     /// - [`Error::Timeout`]: the Originate was written and the link is up,
-    ///   but its answer or its `OriginateResponse` did not come in time; the
-    ///   call may still be placed. Same as above.
+    ///   but its answer (`phase: Phase::Response`) or its
+    ///   `OriginateResponse` (`phase: Phase::OriginateResponse`) did not come
+    ///   in time; the call may still be placed. Same as above.
     /// - A refusal ([`Error::ActionFailed`], [`Error::PermissionDenied`]):
     ///   Asterisk did not queue the call.
     pub fn originate(&self, action: &dyn Action, timeout: Option<Duration>) -> Result<OriginateOutcome, Error> {
-        let (_, event) = self.shared().request(action, timeout, Some("OriginateResponse"))?;
-        Ok(OriginateOutcome::new(event.expect("requested an awaited event")))
+        let shared = self.shared();
+        check_call_events(shared.event_mask().as_deref())?;
+        let (queued, event) = shared.request(&AsyncOriginate(action), timeout, Some("OriginateResponse"))?;
+        Ok(OriginateOutcome::of(queued, event.expect("requested an awaited event")))
     }
 
     /// A new subscription with the default [`QueueLimits`] of the options.

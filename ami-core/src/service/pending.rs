@@ -56,6 +56,7 @@ impl Slot {
     fn wait(
         &self,
         until: Option<Instant>,
+        phase: Phase,
         ready: impl Fn(&SlotState) -> bool,
     ) -> Result<MutexGuard<'_, SlotState>, (Error, MutexGuard<'_, SlotState>)> {
         let mut st = lock(&self.state);
@@ -73,7 +74,7 @@ impl Slot {
                     Some(left) if !left.is_zero() => {
                         self.changed.wait_timeout(st, left).unwrap_or_else(|p| p.into_inner()).0
                     }
-                    _ => return Err((Error::Timeout { phase: Phase::Response }, st)),
+                    _ => return Err((Error::Timeout { phase }, st)),
                 },
             };
         }
@@ -82,7 +83,7 @@ impl Slot {
     /// Waits for the response (and list items). A list cut short by the
     /// timeout gives back what arrived.
     pub(crate) fn wait_response(&self, until: Option<Instant>) -> Result<Response, Error> {
-        let mut st = match self.wait(until, |s| s.done) {
+        let mut st = match self.wait(until, Phase::Response, |s| s.done) {
             Ok(st) => st,
             Err((Error::Timeout { .. }, mut st)) if st.collecting => {
                 st.collecting = false;
@@ -103,7 +104,11 @@ impl Slot {
 
     /// Waits for the awaited event, after the response.
     pub(crate) fn wait_event(&self, until: Option<Instant>) -> Result<Message, Error> {
-        let mut st = self.wait(until, |s| s.awaited.is_some()).map_err(|(e, _)| e)?;
+        let phase = match self.awaits_event {
+            Some(name) if name.eq_ignore_ascii_case("OriginateResponse") => Phase::OriginateResponse,
+            _ => Phase::Event,
+        };
+        let mut st = self.wait(until, phase, |s| s.awaited.is_some()).map_err(|(e, _)| e)?;
         Ok(st.awaited.take().expect("checked by wait"))
     }
 }
@@ -116,16 +121,21 @@ pub(crate) struct Pending {
 }
 
 impl Pending {
-    /// Registers a slot for ActionID `id`, unless `limit` slots exist.
+    /// Registers a slot for ActionID `id` (`own`: the caller's id it was
+    /// made from), unless `limit` slots exist or `id` is pending already.
     pub(crate) fn register(
         &self,
         id: &str,
+        own: Option<&str>,
         action: &str,
         awaits_event: Option<&'static str>,
         limit: usize,
         max_list_items: usize,
     ) -> Result<Arc<Slot>, Error> {
         let mut slots = lock(&self.slots);
+        if slots.contains_key(id) {
+            return Err(Error::DuplicateActionId { id: own.unwrap_or(id).to_owned() });
+        }
         if slots.len() >= limit {
             return Err(Error::InFlightLimit { limit });
         }

@@ -11,7 +11,7 @@ use super::pattern;
 use super::queues::Queues;
 use super::users::{CALL, DIALPLAN};
 use super::wire::{Event, Out};
-use crate::Message;
+use crate::{Message, OriginateReason};
 
 /// How the fake answers an `Originate` to a channel; see
 /// [`Builder::originate_outcome`](super::Builder::originate_outcome).
@@ -31,14 +31,15 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// `Reason` of the OriginateResponse.
-    fn reason(self) -> u8 {
+    /// The `Reason` its OriginateResponse gives (read back by
+    /// [`OriginateOutcome::reason`](crate::OriginateOutcome::reason)).
+    pub fn reason(self) -> OriginateReason {
         match self {
-            Outcome::Answered => 4,
-            Outcome::Busy => 5,
-            Outcome::NoAnswer => 3,
-            Outcome::Congestion => 8,
-            Outcome::Failed => 0,
+            Outcome::Answered => OriginateReason::Answered,
+            Outcome::Busy => OriginateReason::Busy,
+            Outcome::NoAnswer => OriginateReason::NoAnswer,
+            Outcome::Congestion => OriginateReason::Congestion,
+            Outcome::Failed => OriginateReason::Failed,
         }
     }
 
@@ -262,7 +263,7 @@ impl Originate {
                 Target::Exten { context, exten, .. } => out.h("Context", context).h("Exten", exten),
             };
             let cid = self.caller.clone().unwrap_or_default();
-            out.h("Reason", outcome.reason().to_string())
+            out.h("Reason", outcome.reason().code().to_string())
                 .h("Uniqueid", answered.map_or(UNKNOWN, |leg| &leg.uniqueid))
                 .h("CallerIDNum", &cid.num)
                 .h("CallerIDName", &cid.name);

@@ -331,9 +331,10 @@ impl Builder {
     /// rule wins.
     ///
     /// A failed call's `OriginateResponse` says `Response: Failure`, the
-    /// outcome's `Reason` (busy 5, no answer 3, congestion 8, failed 0),
-    /// `Uniqueid: <unknown>` and the channel as requested; a synchronous
-    /// originate answers `Originate failed`.
+    /// outcome's `Reason` ([`Outcome::reason`], the codes
+    /// [`OriginateReason`](crate::OriginateReason) reads: busy 5, no answer
+    /// 3, congestion 8, failed 0), `Uniqueid: <unknown>` and the channel as
+    /// requested; a synchronous originate answers `Originate failed`.
     pub fn originate_outcome(mut self, channel_pattern: &str, outcome: Outcome) -> Builder {
         self.outcomes.push((channel_pattern.to_string(), outcome));
         self

@@ -88,7 +88,8 @@ impl Failure {
         let code = match e {
             Error::Timeout { .. } => Code::Timeout,
             _ if stage == Stage::Connect => Code::Connection,
-            Error::Encode(_) => Code::Usage,
+            // Refused before anything was sent, for a reason in the request.
+            Error::Encode(_) | Error::NoCallEvents { .. } => Code::Usage,
             _ if e.is_refused() => Code::Refused,
             _ => Code::Connection,
         };

@@ -58,9 +58,11 @@ Connection (flags win over the environment):
   --md5                              log in by MD5 challenge (the secret never
                                      crosses the wire)
   --timeout SECONDS                  limit for each step: connect, login, the
-                                     answer, an OriginateResponse (defaults:
-                                     10 s to connect and log in, 30 s for an
-                                     answer, an Originate's ringing time + 15 s)
+                                     answer (for an async Originate, the answer
+                                     and its OriginateResponse together)
+                                     (defaults: 10 s to connect and log in,
+                                     30 s for an answer, an Originate's ringing
+                                     time + 15 s)
 
 Sending:
   --raw                send the action and parameters as typed, unchecked

@@ -37,6 +37,10 @@ pub fn check(args: &SendArgs) -> Result<Checked, Failure> {
             )));
         }
     }
+    // The ActionID is the client's (unique per connection), raw or not.
+    if args.params.iter().any(|(k, _)| k.eq_ignore_ascii_case("ActionID")) {
+        return Err(Failure::usage("ActionID is set by the ami command (each connection gets unique ones)"));
+    }
     let mut checked = match (info, args.raw) {
         (_, true) => {
             let name = info.map_or(args.action.as_str(), |i| i.name);
@@ -73,9 +77,6 @@ fn build(info: &'static ActionInfo, params: &[(String, String)]) -> Result<RawAc
     let mut seen: Vec<&'static str> = Vec::new();
     let free_form = info.params.iter().any(is_free_form);
     for (key, value) in params {
-        if key.eq_ignore_ascii_case("ActionID") {
-            return Err(Failure::usage("ActionID is set by the ami command (each connection gets unique ones)"));
-        }
         let Some(param) = info.params.iter().find(|p| !is_free_form(p) && name_matches(p, key)) else {
             if free_form {
                 action.push(key.as_str(), value.as_str());
@@ -287,7 +288,10 @@ mod tests {
     #[test]
     fn what_the_client_does_itself_is_refused() {
         assert!(err("Login", &[("Username", "a")]).contains("done by the ami command"));
-        assert!(err("Ping", &[("ActionID", "1")]).contains("ActionID"));
+        assert!(err("Ping", &[("ActionID", "1")]).contains("ActionID is set by the ami command"));
+        let mut raw = args("Ping", &[("actionid", "1")]);
+        raw.raw = true;
+        assert!(check(&raw).unwrap_err().message.contains("ActionID is set by the ami command"));
     }
 
     #[test]

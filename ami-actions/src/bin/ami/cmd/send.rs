@@ -1,14 +1,14 @@
 //! `ami <Action> [Key=Value ...]`: send one checked action, print the
 //! answer (every item of an event list; `Command` output as plain text; the
 //! event that follows the response of `FAXStats` and `WaitEvent`), and for
-//! an `Originate` with `Async=true` wait for its `OriginateResponse`.
+//! an `Originate` with `Async=true` wait for its `OriginateResponse` through
+//! the library's `Session::originate`.
 
 use std::io;
 use std::time::{Duration, Instant};
 
-use ami_actions::events::{OriginateResponse, OriginateResponseReason, OriginateResponseResponse};
-use ami_actions::typed::{parse_bool, ActionInfo, FromMessage};
-use ami_actions::{command_output, Error, Response, Session};
+use ami_actions::typed::{parse_bool, ActionInfo};
+use ami_actions::{command_output, Error, OriginateOutcome, Response, Session};
 use ami_actions::{meta, Banner};
 
 use super::{connect, logoff, note};
@@ -59,29 +59,34 @@ pub fn run(
     }
     note(verbose, format!("sending {name} with {} header(s)", action.headers().len()));
 
-    let result = session.send_with_timeout(action, response_timeout);
+    let result = if wait_outcome {
+        // One limit for the answer and the OriginateResponse together.
+        let wait = settings.timeout.unwrap_or(ringing + ORIGINATE_MARGIN);
+        note(verbose, format!("waiting up to {:.1} s for the OriginateResponse", wait.as_secs_f64()));
+        session.originate(action, Some(wait)).map(Sent::Outcome)
+    } else {
+        session.send_with_timeout(action, response_timeout).map(Sent::Answer)
+    };
     let outcome = match result {
-        Ok(response) => print_answer(printer, &response, is("Command")).map_err(Failure::output).and_then(|()| {
-            if let Some((announced, received)) = response.list_count_mismatch() {
-                eprintln!("ami: warning: the list announced {announced} items, {received} arrived");
-            }
-            if response.is_synthetic() {
-                note(verbose, format!("{name} is answered by a bare empty line: sent, nothing to print"));
-            }
-            if let Some(event) = checked.info.and_then(|i| i.follow_up).filter(|_| !response.is_list()) {
-                let wait = response_timeout.unwrap_or(FOLLOW_UP_WAIT);
-                wait_for_follow_up(&mut session, &response, event, wait, printer, verbose)?;
-            }
-            if wait_outcome {
-                let wait = settings.timeout.unwrap_or(ringing + ORIGINATE_MARGIN);
-                wait_for_outcome(&mut session, &response, wait, printer, verbose)
-            } else {
+        Ok(Sent::Answer(response)) => {
+            print_answer(printer, &response, is("Command")).map_err(Failure::output).and_then(|()| {
+                if let Some((announced, received)) = response.list_count_mismatch() {
+                    eprintln!("ami: warning: the list announced {announced} items, {received} arrived");
+                }
+                if response.is_synthetic() {
+                    note(verbose, format!("{name} is answered by a bare empty line: sent, nothing to print"));
+                }
+                if let Some(event) = checked.info.and_then(|i| i.follow_up).filter(|_| !response.is_list()) {
+                    let wait = response_timeout.unwrap_or(FOLLOW_UP_WAIT);
+                    wait_for_follow_up(&mut session, &response, event, wait, printer, verbose)?;
+                }
                 if async_originate {
                     note(verbose, "--no-wait: not waiting for the OriginateResponse");
                 }
                 Ok(())
-            }
-        }),
+            })
+        }
+        Ok(Sent::Outcome(outcome)) => print_outcome(printer, &outcome, verbose),
         Err(Error::ActionFailed { action, message, response }) => {
             let printed = if is("Command") && printer.format() == Format::Text {
                 printer.plain_lines(&command_output(&response))
@@ -159,45 +164,23 @@ fn wait_for_follow_up(
     }
 }
 
-/// Waits for the `OriginateResponse` that carries the Originate's
-/// ActionID, prints it, and fails (exit 1) on `Response: Failure`.
-fn wait_for_outcome(
-    session: &mut Session,
-    response: &Response,
-    wait: Duration,
-    printer: &mut Printer,
-    verbose: bool,
-) -> Result<(), Failure> {
-    let id = response.get("ActionID").map(|s| s.into_owned()).unwrap_or_default();
-    note(verbose, format!("waiting up to {:.1} s for the OriginateResponse", wait.as_secs_f64()));
-    printer.flush().map_err(Failure::output)?;
-    let until = Instant::now() + wait;
-    let event = loop {
-        let msg = match session.next_event_until(until) {
-            Ok(Some(msg)) => msg,
-            Ok(None) => {
-                return Err(Failure::timeout(format!(
-                    "no OriginateResponse within {:.1} s (the call may still be placed; \
-                     the user needs read access to `call` events)",
-                    wait.as_secs_f64()
-                )))
-            }
-            Err(e) => return Err(Failure::from_ami(&e, Stage::Action)),
-        };
-        match OriginateResponse::from_message(msg) {
-            Ok(ev) if ev.action_id().as_deref() == Some(id.as_str()) => break ev,
-            // Another session's OriginateResponse, or any other event.
-            _ => continue,
-        }
-    };
-    printer.message(event.message()).map_err(Failure::output)?;
-    if event.response() == Some(OriginateResponseResponse::Failure) {
-        let reason = event.reason();
-        let code = reason.as_ref().map_or("?", |r| r.as_str()).to_string();
-        let why = reason.as_ref().map_or("no reason given", describe_reason);
-        return Err(Failure::refused(format!("the call failed: {why} (Reason {code})")));
+/// What came back: the answer, or for an async Originate the outcome.
+enum Sent {
+    Answer(Response),
+    Outcome(OriginateOutcome),
+}
+
+/// Prints the answer that queued the call and the `OriginateResponse`, and
+/// fails (exit 1) when the call failed (`Response: Failure`).
+fn print_outcome(printer: &mut Printer, outcome: &OriginateOutcome, verbose: bool) -> Result<(), Failure> {
+    if let Some(queued) = outcome.queued() {
+        printer.message(queued.message()).map_err(Failure::output)?;
     }
-    note(verbose, format!("answered: {}", event.channel().unwrap_or_default()));
+    printer.message(outcome.event()).map_err(Failure::output)?;
+    if !outcome.is_success() {
+        return Err(Failure::refused(format!("the call {outcome}")));
+    }
+    note(verbose, format!("the call {outcome}"));
     Ok(())
 }
 
@@ -220,19 +203,6 @@ fn release_warning(info: &ActionInfo, banner: &Banner) -> Option<String> {
     })
 }
 
-/// The `Reason` codes of OriginateResponse (they are not in the XML).
-fn describe_reason(r: &OriginateResponseReason) -> &'static str {
-    match r {
-        OriginateResponseReason::Failed => "failed (no such extension or a bad channel)",
-        OriginateResponseReason::HungUp => "hung up",
-        OriginateResponseReason::NoAnswer => "no answer",
-        OriginateResponseReason::Answered => "answered",
-        OriginateResponseReason::Busy => "busy",
-        OriginateResponseReason::Congestion => "congestion",
-        _ => "an undocumented reason",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,14 +217,5 @@ mod tests {
         assert_eq!(release_warning(meta::action("Ping").unwrap(), &ast22), None);
         // An old server the types do not cover: no opinion.
         assert_eq!(release_warning(sip, &Banner::new(b"Asterisk Call Manager/2.10.6")), None);
-    }
-
-    #[test]
-    fn every_documented_reason_has_words() {
-        for v in OriginateResponseReason::VALUES {
-            let r = OriginateResponseReason::from(*v);
-            assert_ne!(describe_reason(&r), "an undocumented reason", "{v}");
-        }
-        assert_eq!(describe_reason(&OriginateResponseReason::from("5")), "busy");
     }
 }
