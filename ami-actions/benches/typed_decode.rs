@@ -9,6 +9,9 @@ use std::time::Instant;
 
 use ami_actions::{Decoder, Event, Message};
 
+/// What ../shared/bench/README.md says the corpus holds.
+const CORPUS_EVENTS: usize = 133_986;
+
 fn corpus() -> Option<Vec<u8>> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench/asterisk-22-calls.ami.gz");
     let file = std::fs::File::open(&path).ok()?;
@@ -19,6 +22,9 @@ fn corpus() -> Option<Vec<u8>> {
 
 fn main() {
     let Some(bytes) = corpus() else {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("typed_decode: ../shared/bench/asterisk-22-calls.ami.gz is missing");
+        }
         println!("typed_decode: skipped, ../shared/bench/asterisk-22-calls.ami.gz not found");
         return;
     };
@@ -43,6 +49,7 @@ fn main() {
         }
         best_total = best_total.min(start.elapsed().as_secs_f64());
         assert_eq!(unknown, 0);
+        assert_eq!(n, CORPUS_EVENTS, "the corpus's events, every one");
         events = n;
         // Typed dispatch alone, on messages framed beforehand.
         let mut d = Decoder::new();

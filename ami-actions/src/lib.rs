@@ -177,10 +177,8 @@
 //! let a = ami_actions::actions::Hangup::new();
 //! ```
 //!
-//! ```compile_fail,E0639
-//! // Nor can the struct be built by hand without it.
-//! let a = ami_actions::actions::Hangup { cause: None, extra_headers: Vec::new() };
-//! ```
+//! The structs are `#[non_exhaustive]`, so `new` is the only way to build
+//! one, and it takes every required parameter.
 //!
 //! Nor can where an `Originate` goes: an extension (`Context`, `Exten`,
 //! `Priority`) or an application (`Application`, `Data`), one of the two.

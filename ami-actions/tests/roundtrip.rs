@@ -93,15 +93,29 @@ fn core_show_channels_gives_typed_items() {
 
 #[test]
 fn queue_status_list_is_typed_by_a_fixup() {
-    let fake = FakeAsterisk::start().unwrap();
+    // A queue with a member and a caller waiting (the member paused), so the
+    // list has one item of each kind.
+    let fake = FakeAsterisk::builder().queue_member("support", "Local/agent1@agents", "Agent 1").start().unwrap();
     let mut s = session(&fake, false);
+    s.send(
+        &ami_actions::RawAction::new("QueuePause").header("Interface", "Local/agent1@agents").header("Paused", "true"),
+    )
+    .unwrap();
+    let call = ami_actions::RawAction::new("Originate")
+        .header("Channel", "Local/100@test")
+        .header("Application", "Wait")
+        .header("Data", "60");
+    s.send(&call).unwrap();
+    assert!(fake.enqueue("support", &fake.channels()[0]));
     let action = actions::QueueStatus::new();
     let r = s.send(&action).unwrap();
     // Items of several types: the generated Event enum.
     let items: ami_actions::list::TypedItems<<actions::QueueStatus as ListAction>::Item> = r.list_items(&action);
-    assert!(items.items.iter().all(|e| !e.is_unknown()));
+    let kinds: Vec<&str> = items.items.iter().map(|e| e.type_name().expect("typed")).collect();
+    assert_eq!(kinds, ["QueueParams", "QueueMember", "QueueEntry"], "{items:?}");
+    assert!(items.is_complete());
     let done: events::QueueStatusComplete = r.completion_as().expect("QueueStatusComplete");
-    assert!(done.list_items().is_some());
+    assert_eq!(done.list_items(), Some(3));
 }
 
 #[test]

@@ -7,6 +7,7 @@
 //! upstream files generate without prose.
 
 use std::collections::BTreeSet;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use ami_codegen::{generate, load, Input, Options};
@@ -21,7 +22,9 @@ fn shared(rel: &str) -> Option<PathBuf> {
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("shared data missing under CI: {}", p.display());
     }
-    eprintln!("skipped: {} not found", p.display());
+    // Straight to stderr, past the test harness's capture: a skipped check
+    // shows in a normal `cargo test` run.
+    let _ = writeln!(std::io::stderr(), "SKIPPED (ami-codegen upstream checks): {} not found", p.display());
     None
 }
 
@@ -108,10 +111,7 @@ fn supported_inputs(base: &Path, upstream: bool) -> Vec<Input> {
 #[test]
 fn every_fixup_applies_to_the_supported_releases() {
     let inputs = supported_inputs(&spec_dir(), false);
-    if !inputs.iter().all(|i| i.path.exists()) {
-        eprintln!("skipped: spec/ not complete");
-        return;
-    }
+    assert!(inputs.iter().all(|i| i.path.exists()), "spec/ is not complete: {inputs:?}");
     let (_, report) = load(&inputs, &Options::default()).unwrap();
     for f in &report.fixups {
         assert!(f.result.is_ok(), "fixup {} no longer applies: {:?}; remove or update it", f.name, f.result);

@@ -16,10 +16,7 @@
 //! and time, and the notes with the place they were made, so that the parser
 //! tests and the fake server can replay the same data.
 //!
-//! The transcripts are in the repository, so every clone tests itself. Only
-//! data that must stay outside (the full benchmark corpus, the upstream XML)
-//! is looked up with [`shared_path`], which skips locally and fails under
-//! `CI=true`.
+//! The transcripts are in the repository, so every clone tests itself.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -202,33 +199,6 @@ pub fn parse_bytes_repr(repr: &str) -> Result<Vec<u8>, ParseError> {
         return Err(err(format!("text after the closing quote in {repr:?}")));
     }
     Ok(out)
-}
-
-/// Whether missing shared data must fail the test run (`CI=true`).
-pub fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
-}
-
-/// Resolves `rel` inside the shared data directory (`$CARGO_MANIFEST_DIR/../../shared`).
-///
-/// When it does not exist: panics under `CI=true`; otherwise prints why the
-/// test is skipped to stderr and returns `None`, so the test returns early:
-///
-/// ```ignore
-/// let Some(dir) = support::transcript::shared_path("spec-upstream/transcripts") else { return };
-/// ```
-pub fn shared_path(rel: &str) -> Option<PathBuf> {
-    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("..").join("shared");
-    let path = if rel.is_empty() { base } else { base.join(rel) };
-    if path.exists() {
-        return Some(path);
-    }
-    let reason = format!("shared test data not found at {}", path.display());
-    if in_ci() {
-        panic!("{reason} (CI=true: shared data is required)");
-    }
-    eprintln!("SKIPPED: {reason}; set it up beside the repository, or run with CI=true to make this an error");
-    None
 }
 
 /// The directory of raw transcripts in the repository.
