@@ -170,6 +170,17 @@ pub fn other_fields(msg: &Message) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
         .collect()
 }
 
+/// A field of a generated action as `Debug` shows it: the value, or
+/// [`REDACTED`](crate::secret::REDACTED) when [`secret::is_secret`](crate::secret::is_secret)
+/// says header `header` of action `action` holds a secret.
+pub fn shown<'a>(action: &str, header: &str, value: &'a dyn std::fmt::Debug) -> &'a dyn std::fmt::Debug {
+    if crate::secret::is_secret(Some(action), header) {
+        &crate::secret::REDACTED
+    } else {
+        value
+    }
+}
+
 /// Writes `key: value` when `value` is `Some`, spelled `yes` or `no` as given.
 pub fn put_bool(w: &mut ActionWriter<'_>, key: &str, value: Option<bool>, yes: &str, no: &str) {
     if let Some(v) = value {

@@ -8,8 +8,6 @@ use super::docs;
 use super::enums::emit_enum;
 use crate::model::{Action, Choice, Param, ParamKind, Spec};
 
-const SECRET_PARAMS: &[&str] = &["secret", "key", "password", "newpassword"];
-
 fn field_type(p: &Param) -> TokenStream {
     let base = match p.kind() {
         ParamKind::Text => quote!(String),
@@ -353,13 +351,9 @@ pub fn emit_action(spec: &Spec, a: &Action, index: usize) -> TokenStream {
             }
         }
         writes.extend(write_stmt(p));
-        if SECRET_PARAMS.contains(&p.name.to_ascii_lowercase().as_str()) {
-            let fname = &p.ident;
-            debug_fields.extend(quote!(.field(#fname, &"<redacted>")));
-        } else {
-            let fname = &p.ident;
-            debug_fields.extend(quote!(.field(#fname, &self.#f)));
-        }
+        // Secrets are hidden by ami-core's one policy, at run time.
+        let (fname, pname) = (&p.ident, &p.name);
+        debug_fields.extend(quote!(.field(#fname, typed::shown(#name, #pname, &self.#f))));
     }
     // The choice's argument comes last in `new`.
     let mut ctors = TokenStream::new();
@@ -378,25 +372,17 @@ pub fn emit_action(spec: &Spec, a: &Action, index: usize) -> TokenStream {
         Some(note) => (quote!(#[deprecated(note = #note)]), quote!(#[allow(deprecated)])),
         None => (TokenStream::new(), TokenStream::new()),
     };
-    let secret = a.params.iter().any(|p| SECRET_PARAMS.contains(&p.name.to_ascii_lowercase().as_str()));
     let mut derives = vec![quote!(Clone), quote!(PartialEq), quote!(Eq)];
-    if !secret {
-        derives.insert(0, quote!(Debug));
-    }
     if !has_required {
         derives.push(quote!(Default));
     }
-    let debug_impl = if secret {
-        quote! {
-            #allow
-            impl fmt::Debug for #ident {
-                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    f.debug_struct(#name) #debug_fields .field("extra_headers", &self.extra_headers).finish()
-                }
+    let debug_impl = quote! {
+        #allow
+        impl fmt::Debug for #ident {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(#name) #debug_fields .field("extra_headers", &self.extra_headers).finish()
             }
         }
-    } else {
-        TokenStream::new()
     };
     let new_doc = if has_required {
         docs::attrs(&["The action with its required parameters; set optional ones with the builder methods.".into()])
@@ -487,17 +473,9 @@ pub fn emit_action(spec: &Spec, a: &Action, index: usize) -> TokenStream {
 
 /// The `actions` module body.
 pub fn emit(spec: &Spec) -> TokenStream {
-    let secret_used = spec
-        .actions
-        .iter()
-        .any(|a| a.params.iter().any(|p| SECRET_PARAMS.contains(&p.name.to_ascii_lowercase().as_str())));
-    let mut out = if secret_used {
-        quote!(
-            use std::fmt;
-        )
-    } else {
-        TokenStream::new()
-    };
+    let mut out = quote!(
+        use std::fmt;
+    );
     out.extend(quote! {
         use ami_core::typed;
         use ami_core::{Action, ActionWriter};
