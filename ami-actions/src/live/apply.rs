@@ -48,38 +48,57 @@ fn snapshot_field(name: &[u8]) -> Option<usize> {
     candidates.iter().copied().find(|&i| SNAPSHOT[i].as_bytes().eq_ignore_ascii_case(name))
 }
 
-/// A channel snapshot read from one message.
+/// A channel snapshot read from one message, and up to two more fields.
 #[derive(Default)]
 struct Snap<'m> {
     f: [Option<&'m [u8]>; 13],
+    x: [Option<&'m [u8]>; 2],
 }
 
 impl<'m> Snap<'m> {
-    /// One pass over the headers. Asterisk writes the snapshot fields in
-    /// the order of [`SNAPSHOT`]: each header is first compared with the
-    /// field expected next, and looked up only when it is not that one.
     fn read(m: &'m Message, prefix: &str) -> Snap<'m> {
-        let (mut s, mut next) = (Snap::default(), 0);
+        Snap::read_with(m, prefix, &[])
+    }
+
+    /// One pass over the headers, which ends once the snapshot's last field
+    /// (`Linkedid`) and the `extra` fields are in. Asterisk writes the
+    /// snapshot fields in the order of [`SNAPSHOT`]: each header is first
+    /// compared with the field expected next, and looked up only when it is
+    /// not that one.
+    fn read_with(m: &'m Message, prefix: &str, extra: &[&str]) -> Snap<'m> {
+        let (mut s, mut next, mut extras_left) = (Snap::default(), 0, extra.len());
         let prefix = prefix.as_bytes();
         for h in m.headers() {
             let (name, Some(value)) = (h.name(), h.value()) else { continue };
-            if name.len() < prefix.len() || !name[..prefix.len()].eq_ignore_ascii_case(prefix) {
-                continue;
+            if let Some(j) = extra.iter().position(|e| e.as_bytes().eq_ignore_ascii_case(name)) {
+                if s.x[j].is_none() {
+                    s.x[j] = Some(value);
+                    extras_left -= 1;
+                }
+            } else if name.len() >= prefix.len() && name[..prefix.len()].eq_ignore_ascii_case(prefix) {
+                let rest = &name[prefix.len()..];
+                let i = match SNAPSHOT.get(next) {
+                    Some(f) if f.as_bytes().eq_ignore_ascii_case(rest) => next,
+                    _ => match snapshot_field(rest) {
+                        Some(i) => i,
+                        None => continue,
+                    },
+                };
+                if s.f[i].is_none() {
+                    s.f[i] = Some(value);
+                }
+                next = i + 1;
             }
-            let rest = &name[prefix.len()..];
-            let i = match SNAPSHOT.get(next) {
-                Some(f) if f.as_bytes().eq_ignore_ascii_case(rest) => next,
-                _ => match snapshot_field(rest) {
-                    Some(i) => i,
-                    None => continue,
-                },
-            };
-            if s.f[i].is_none() {
-                s.f[i] = Some(value);
+            if s.f[12].is_some() && extras_left == 0 {
+                break;
             }
-            next = i + 1;
         }
         s
+    }
+
+    /// Extra field `j` of [`read_with`](Snap::read_with).
+    fn extra(&self, j: usize) -> Option<&'m str> {
+        self.x[j].and_then(|v| std::str::from_utf8(v).ok())
     }
 
     fn get(&self, i: usize) -> Option<&'m str> {
@@ -198,8 +217,8 @@ impl State {
                 self.upsert(&Snap::read(m, ""), now);
             }
             Event::NewExten(_) => {
-                let s = Snap::read(m, "");
-                let app = field(m, "Application");
+                let s = Snap::read_with(m, "", &["Application"]);
+                let app = s.extra(0);
                 if let Some(c) = self.upsert(&s, now) {
                     if c.application.as_deref() != app {
                         let app = app.map(str::to_owned);
@@ -241,11 +260,11 @@ impl State {
             }
             Event::DialBegin(_) => {
                 let caller = Snap::read(m, "");
-                let dest = Snap::read(m, "Dest");
+                let dest = Snap::read_with(m, "Dest", &["DialString"]);
                 self.upsert(&caller, now);
                 self.upsert(&dest, now);
                 let linkedid = caller.linkedid().or(dest.linkedid());
-                let dial_string = field(m, "DialString").map(str::to_owned);
+                let dial_string = dest.extra(0).map(str::to_owned);
                 if let Some(call) = linkedid.and_then(|l| mutate(&mut self.snap.calls).get_mut(l)) {
                     let call = Arc::make_mut(call);
                     if call.callee.is_none() {
@@ -256,10 +275,10 @@ impl State {
             }
             Event::DialEnd(_) => {
                 let caller = Snap::read(m, "");
-                let dest = Snap::read(m, "Dest");
+                let dest = Snap::read_with(m, "Dest", &["DialStatus"]);
                 self.upsert(&caller, now);
                 self.upsert(&dest, now);
-                let status = field(m, "DialStatus").map(str::to_owned);
+                let status = dest.extra(0).map(str::to_owned);
                 if let Some(call) = caller.linkedid().or(dest.linkedid()).and_then(|l| self.snap.calls.get(l)).cloned()
                 {
                     let mut call = (*call).clone();
@@ -300,9 +319,9 @@ impl State {
                 }
             }
             Event::Hangup(_) => {
-                let s = Snap::read(m, "");
-                let cause = field(m, "Cause").and_then(HangupCause::parse_code);
-                let cause_txt = known(field(m, "Cause-txt"));
+                let s = Snap::read_with(m, "", &["Cause", "Cause-txt"]);
+                let cause = s.extra(0).and_then(HangupCause::parse_code);
+                let cause_txt = known(s.extra(1));
                 if let Some(u) = s.uniqueid() {
                     self.hang_up(u, s.linkedid(), cause, cause_txt, now);
                 }
@@ -464,20 +483,21 @@ impl State {
         if let Some(existing) = channels.get_mut(u) {
             let mut changed = false;
             let c = Arc::make_mut(existing);
-            let mut set = |slot: &mut String, v: Option<&str>| {
-                if let Some(v) = v {
-                    if slot != v {
+            // Compared as bytes; text is checked only when it changed.
+            let mut set = |slot: &mut String, v: Option<&[u8]>| {
+                if let Some(v) = v.filter(|v| slot.as_bytes() != *v) {
+                    if let Ok(v) = std::str::from_utf8(v) {
                         slot.clear();
                         slot.push_str(v);
                         changed = true;
                     }
                 }
             };
-            set(&mut c.name, s.channel());
-            set(&mut c.state_desc, s.get(2));
-            set(&mut c.context, s.get(8));
-            set(&mut c.exten, s.get(9));
-            set(&mut c.priority, s.get(10));
+            set(&mut c.name, s.f[0]);
+            set(&mut c.state_desc, s.f[2]);
+            set(&mut c.context, s.f[8]);
+            set(&mut c.exten, s.f[9]);
+            set(&mut c.priority, s.f[10]);
             if let Some(st) = state {
                 if c.state != st {
                     c.state = st;
