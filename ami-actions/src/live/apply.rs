@@ -326,10 +326,13 @@ impl State {
                     self.hang_up(u, s.linkedid(), cause, cause_txt, now);
                 }
             }
-            Event::QueueCallerJoin(_) => {
+            // A caller joining, or one a QueueStatus lists while seeding.
+            Event::QueueCallerJoin(_) | Event::QueueEntry(_) => {
                 let s = Snap::read(m, "");
-                self.upsert(&s, now);
-                let (Some(q), Some(u)) = (field(m, "Queue"), s.uniqueid()) else { return };
+                if matches!(event, Event::QueueCallerJoin(_)) {
+                    self.upsert(&s, now);
+                }
+                let (Some(q), Some(u)) = (field(m, "Queue"), s.uniqueid().or(s.channel())) else { return };
                 let position = field(m, "Position").and_then(|p| p.parse().ok()).unwrap_or(u32::MAX);
                 let caller = QueueCaller {
                     uniqueid: u.to_owned(),
@@ -393,23 +396,6 @@ impl State {
                     self.queue_mut(q);
                     self.queue_changed(q);
                 }
-            }
-            Event::QueueEntry(_) => {
-                let (Some(q), Some(ch)) = (field(m, "Queue"), field(m, "Channel")) else { return };
-                let u = field(m, "Uniqueid").unwrap_or(ch).to_owned();
-                let position = field(m, "Position").and_then(|p| p.parse().ok()).unwrap_or(u32::MAX);
-                let caller = QueueCaller {
-                    uniqueid: u.clone(),
-                    channel: ch.to_owned(),
-                    position,
-                    caller: Party { num: known(field(m, "CallerIDNum")), name: known(field(m, "CallerIDName")) },
-                    joined: now.get(),
-                };
-                let queue = self.queue_mut(q);
-                queue.callers.retain(|c| c.uniqueid != u);
-                queue.callers.push(caller);
-                queue.callers.sort_by_key(|c| c.position);
-                self.queue_changed(q);
             }
             Event::ConfbridgeJoin(_) | Event::ConfbridgeLeave(_) => {
                 let s = Snap::read(m, "");

@@ -10,7 +10,7 @@ use ami_actions::service::{Service, ServiceOptions};
 use super::note;
 use crate::failure::{Failure, Stage};
 use crate::interrupt;
-use crate::json::push_str;
+use crate::json::{push_str, push_str_array};
 use crate::output::{Format, Printer};
 use crate::settings::Settings;
 
@@ -132,15 +132,7 @@ impl<'a> Obj<'a> {
         }
     }
     fn strs<'s>(&mut self, k: &str, items: impl IntoIterator<Item = &'s String>) -> &mut Self {
-        let out = self.key(k);
-        out.push(b'[');
-        for (i, s) in items.into_iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            push_str(out, s);
-        }
-        out.push(b']');
+        push_str_array(self.key(k), items.into_iter().map(String::as_str));
         self
     }
     fn party(&mut self, prefix: &str, p: &Party) -> &mut Self {
