@@ -83,16 +83,25 @@
 //! let m = ami_actions::actions::Monitor::new("PJSIP/100-00000001");
 //! ```
 //!
-//! [What the generated code looks like][generated-code], for one action and
-//! one event (`docs/generated-code.md` in the repository; to read all of it:
-//! `cargo run -p ami-codegen --bin ami-codegen -- --out /tmp/gen spec/*.xml`).
+//! What the generated code looks like, for one action, one event and one
+//! response, is shown in `docs/generated-code.md` in the repository; to read
+//! all of it: `cargo run -p ami-codegen --bin ami-codegen -- --out /tmp/gen spec/*.xml`.
 //!
 //! The package also installs the `ami` command (`cargo install --path
 //! ami-actions`): one action from a shell, checked against [`meta`] before
 //! anything is sent (`ami --help`).
 //!
-//! [generated-code]: https://example.invalid/ami-rs/blob/main/docs/generated-code.md
-//! [typed-values]: https://example.invalid/ami-rs/blob/main/docs/typed-values.md
+//! # Session or Service?
+//!
+//! - A [`Session`] is one connection used by one thread, one action at a
+//!   time: it reads the socket only when you call it, so nothing is ever
+//!   dropped while you read events as they come. For scripts, cron jobs,
+//!   tools that send a few actions: connect, log in, send, log off.
+//! - A [`service::Service`] is a cloneable, `Send + Sync` handle with a
+//!   reader thread: actions from many threads at once, subscriptions and
+//!   handlers that see everything from the login on, keepalive, reconnect
+//!   that never sends an action twice. For dialers, CRMs, wallboards and
+//!   anything that runs for days; [`live::LiveState`] follows one.
 //!
 //! ```no_run
 //! use ami_actions::{actions, Client, Config, Event, Login};
@@ -123,7 +132,7 @@
 //! does not say which zone), `Newexten::priority()` a [`Priority`]. Which
 //! headers, why (the wire, the documentation, Asterisk's source) and how
 //! many are in one table in the generator, published as
-//! [`docs/typed-values.md`][typed-values]; [`Event::TYPED_FIELDS`] lists
+//! `docs/typed-values.md` in the repository; [`Event::TYPED_FIELDS`] lists
 //! them at run time. An empty value, a placeholder (`<unknown>`, `(null)`,
 //! ...) or text that does not parse is `None`, never a panic; the text as
 //! sent stays reachable through `message().get_str("Cause")`, and serde and
