@@ -1,14 +1,16 @@
 //! The small, out-of-line helpers and traits that generated action and event
 //! types (the `ami-actions` crate) are built on.
 //!
-//! Generated code stays thin: an event accessor is one call to [`field`],
-//! [`parse_field`] or [`bool_field`], or, for a header that holds a number,
-//! duration, time, hangup cause or priority, to one of the typed readers
-//! ([`unsigned_field`], [`seconds_field`], [`cause_field`], ...: see
-//! [`ValueKind`]); an action's `write_params` is one call
-//! per parameter into [`ActionWriter`] or [`put_bool`], [`put_all`] and
-//! [`put_extra`]. Keeping the logic here, compiled once, is what keeps a
-//! build of a few hundred generated types fast.
+//! Generated code stays thin: an event accessor is one call to a small
+//! reader here (`field`, `bool_field`, or for a header that holds a number,
+//! duration, time, hangup cause or priority a typed one such as
+//! `unsigned_field`: see [`ValueKind`]); an action's `write_params` is one
+//! call per parameter into [`ActionWriter`] or a `put_*` helper. Those
+//! readers and writers exist for generated code and are hidden from these
+//! docs; keeping the logic here, compiled once, is what keeps a build of a
+//! few hundred generated types fast. The parsers users may want on their
+//! own text are public: [`parse_bool`], [`parse_unsigned`], [`parse_hms`],
+//! [`parse_unix_time`], ...
 //!
 //! The traits let code work over any generated type: [`EventType`] for
 //! events, [`ActionType`], [`ListAction`] and [`ResponseAction`] for actions,
@@ -27,11 +29,13 @@ use crate::response::Response;
 mod values;
 pub use values::*;
 
+#[doc(hidden)]
 /// The first value of header `name` (ASCII case-insensitive) as text.
 pub fn field<'a>(msg: &'a Message, name: &str) -> Option<Cow<'a, str>> {
     msg.get_str(name)
 }
 
+#[doc(hidden)]
 /// The first value of header `name`, converted with `T::from` (generated
 /// enums map unknown values to their `Other` variant, so this never fails
 /// for a present header).
@@ -39,6 +43,7 @@ pub fn parse_field<T: for<'s> From<&'s str>>(msg: &Message, name: &str) -> Optio
     field(msg, name).map(|v| T::from(&v))
 }
 
+#[doc(hidden)]
 /// The first value of header `name` read as a boolean the way Asterisk's
 /// `ast_true`/`ast_false` read one (`yes`, `true`, `1`, `on` / `no`, `false`,
 /// `0`, `off`, any case). `None` when the header is missing or is neither;
@@ -62,6 +67,7 @@ pub fn parse_bool(value: &[u8]) -> Option<bool> {
     }
 }
 
+#[doc(hidden)]
 /// The position of `value` in `names`, compared ASCII case-insensitively.
 pub fn enum_index(value: &str, names: &[&str]) -> Option<usize> {
     names.iter().position(|n| n.eq_ignore_ascii_case(value))
@@ -79,12 +85,14 @@ fn cmp_lower(a: &[u8], lower: &[u8]) -> std::cmp::Ordering {
     a.len().cmp(&lower.len())
 }
 
+#[doc(hidden)]
 /// Finds `name` in `sorted_lower` (lower-case names in byte order) ignoring
 /// ASCII case, without allocating.
 pub fn name_index(name: &[u8], sorted_lower: &[&str]) -> Option<usize> {
     sorted_lower.binary_search_by(|probe| cmp_lower(name, probe.as_bytes()).reverse()).ok()
 }
 
+#[doc(hidden)]
 /// The value of the message's `Event` header looked up in `sorted_lower`
 /// (see [`name_index`]). The `Event` header is normally the first line, so
 /// this is a handful of byte comparisons.
@@ -94,6 +102,7 @@ pub fn event_index(msg: &Message, sorted_lower: &[&str]) -> Option<usize> {
     name_index(name, sorted_lower)
 }
 
+#[doc(hidden)]
 /// Whether the message is the event `name` (ASCII case-insensitive).
 pub fn is_event(msg: &Message, name: &str) -> bool {
     msg.get("Event").is_some_and(|v| v.eq_ignore_ascii_case(name.as_bytes()))
@@ -105,6 +114,7 @@ pub fn undocumented<'a>(msg: &'a Message, documented: &'a [&'a str]) -> impl Ite
     msg.headers().filter(move |h| h.is_bare_line() || !documented.iter().any(|d| h.is(d)))
 }
 
+#[doc(hidden)]
 /// Every value of header `name` (ASCII case-insensitive), in order: a
 /// header sent several times, such as `Output` or `Rule`.
 pub fn fields<'a>(msg: &'a Message, name: &str) -> Vec<Cow<'a, str>> {
@@ -126,12 +136,14 @@ fn numbers(header: &Header<'_>, name: &str) -> Option<Vec<u64>> {
         .collect()
 }
 
+#[doc(hidden)]
 /// The values of the numbered headers `name-000000`, `name-000001`... in
 /// the order sent (`Category-000000` of `GetConfig` and `ListCategories`).
 pub fn numbered<'a>(msg: &'a Message, name: &str) -> Vec<Cow<'a, str>> {
     msg.headers().filter(|h| numbers(h, name).is_some_and(|n| n.len() == 1)).map(|h| h.value_str()).collect()
 }
 
+#[doc(hidden)]
 /// The values of the headers `name-<index>-000000`, `name-<index>-000001`...
 /// in the order sent: the items of entry `index` of another numbered
 /// header (`Line-000003-000000` is the first line of `Category-000003`).
@@ -143,6 +155,7 @@ pub fn numbered_within<'a>(msg: &'a Message, name: &str, index: usize) -> Vec<Co
         .collect()
 }
 
+#[doc(hidden)]
 /// Each `head` header with the `member` headers that follow it, up to the
 /// next `head` (`QueueRule`: a `RuleList`, then its `Rule` lines). Members
 /// before the first `head` are not returned.
@@ -160,6 +173,7 @@ pub fn grouped<'a>(msg: &'a Message, head: &str, member: &str) -> Vec<(Cow<'a, s
     out
 }
 
+#[doc(hidden)]
 /// Every header of a response but its own (`Response`, `ActionID`,
 /// `Message`), as `(name, value)` in order; lines without a colon are left
 /// out (`ListCommands` sends one header per action).
@@ -170,6 +184,7 @@ pub fn other_fields(msg: &Message) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
         .collect()
 }
 
+#[doc(hidden)]
 /// A field of a generated action as `Debug` shows it: the value, or
 /// [`REDACTED`](crate::secret::REDACTED) when [`secret::is_secret`](crate::secret::is_secret)
 /// says header `header` of action `action` holds a secret.
@@ -181,6 +196,7 @@ pub fn shown<'a>(action: &str, header: &str, value: &'a dyn std::fmt::Debug) -> 
     }
 }
 
+#[doc(hidden)]
 /// Writes `key: value` when `value` is `Some`, spelled `yes` or `no` as given.
 pub fn put_bool(w: &mut ActionWriter<'_>, key: &str, value: Option<bool>, yes: &str, no: &str) {
     if let Some(v) = value {
@@ -188,6 +204,7 @@ pub fn put_bool(w: &mut ActionWriter<'_>, key: &str, value: Option<bool>, yes: &
     }
 }
 
+#[doc(hidden)]
 /// Writes one `key: value` line per value, in order (repeated headers such
 /// as `Variable`).
 pub fn put_all(w: &mut ActionWriter<'_>, key: &str, values: &[String]) {
@@ -196,6 +213,7 @@ pub fn put_all(w: &mut ActionWriter<'_>, key: &str, values: &[String]) {
     }
 }
 
+#[doc(hidden)]
 /// Writes extra `(key, value)` headers the caller added by hand.
 pub fn put_extra(w: &mut ActionWriter<'_>, headers: &[(String, String)]) {
     for (k, v) in headers {
@@ -370,6 +388,7 @@ pub struct EventInfo {
     pub doc_url: &'static str,
 }
 
+#[doc(hidden)]
 /// Finds an entry of a metadata table by name, ignoring ASCII case.
 pub fn find_info<T>(table: &'static [T], name: &str, key: impl Fn(&T) -> &str) -> Option<&'static T> {
     table.iter().find(|t| key(t).eq_ignore_ascii_case(name))

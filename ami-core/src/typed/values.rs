@@ -445,61 +445,73 @@ impl FromStr for Priority {
     }
 }
 
+#[doc(hidden)]
 /// Header `name` as an unsigned integer ([`parse_unsigned`]).
 pub fn unsigned_field(msg: &Message, name: &str) -> Option<u64> {
     parse_unsigned(text(msg, name)?)
 }
 
+#[doc(hidden)]
 /// Header `name` as a signed integer ([`parse_signed`]).
 pub fn signed_field(msg: &Message, name: &str) -> Option<i64> {
     parse_signed(text(msg, name)?)
 }
 
+#[doc(hidden)]
 /// Header `name` as a decimal number ([`parse_decimal`]).
 pub fn decimal_field(msg: &Message, name: &str) -> Option<f64> {
     parse_decimal(text(msg, name)?)
 }
 
+#[doc(hidden)]
 /// Header `name` as seconds ([`parse_seconds`]).
 pub fn seconds_field(msg: &Message, name: &str) -> Option<Duration> {
     parse_seconds(text(msg, name)?)
 }
 
+#[doc(hidden)]
 /// Header `name` as milliseconds ([`parse_millis`]).
 pub fn millis_field(msg: &Message, name: &str) -> Option<Duration> {
     parse_millis(text(msg, name)?)
 }
 
+#[doc(hidden)]
 /// Header `name` as microseconds ([`parse_micros`]).
 pub fn micros_field(msg: &Message, name: &str) -> Option<Duration> {
     parse_micros(text(msg, name)?)
 }
 
+#[doc(hidden)]
 /// Header `name` as `H:MM:SS` ([`parse_hms`]).
 pub fn hms_field(msg: &Message, name: &str) -> Option<Duration> {
     parse_hms(text(msg, name)?)
 }
 
+#[doc(hidden)]
 /// Header `name` as Unix time ([`parse_unix_time`]; `0` is `None`).
 pub fn unix_time_field(msg: &Message, name: &str) -> Option<SystemTime> {
     parse_unix_time(text(msg, name)?)
 }
 
+#[doc(hidden)]
 /// Header `name` as an ISO 8601 time with offset ([`parse_iso_time`]).
 pub fn iso_time_field(msg: &Message, name: &str) -> Option<SystemTime> {
     parse_iso_time(text(msg, name)?)
 }
 
+#[doc(hidden)]
 /// Header `name` as a zone-less date and time ([`WallClock::parse`]).
 pub fn wall_clock_field(msg: &Message, name: &str) -> Option<WallClock> {
     WallClock::parse(text(msg, name)?)
 }
 
+#[doc(hidden)]
 /// Header `name` as a Q.850 hangup cause ([`HangupCause::parse_code`]).
 pub fn cause_field(msg: &Message, name: &str) -> Option<HangupCause> {
     HangupCause::parse_code(text(msg, name)?)
 }
 
+#[doc(hidden)]
 /// Header `name` as a dialplan priority ([`Priority::parse`]).
 pub fn priority_field(msg: &Message, name: &str) -> Option<Priority> {
     Priority::parse(text(msg, name)?)
@@ -653,6 +665,7 @@ impl<E> fmt::Debug for TypedField<E> {
     }
 }
 
+#[doc(hidden)]
 /// The entry of `table` for header `field` of event `event` (both ASCII
 /// case-insensitive).
 pub fn find_typed_field<'t, E>(table: &'t [TypedField<E>], event: &str, field: &str) -> Option<&'t TypedField<E>> {
