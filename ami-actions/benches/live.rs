@@ -16,8 +16,9 @@ use std::sync::atomic::{AtomicIsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use ami_actions::ami_core::Decoder;
 use ami_actions::live::{Change, LiveOptions, LiveState};
-use ami_actions::{Decoder, Event, Message};
+use ami_actions::{Event, Message};
 
 /// Counts the bytes allocated and not yet freed.
 struct Counting;

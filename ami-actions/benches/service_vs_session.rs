@@ -21,8 +21,9 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use ami_actions::ami_core::Decoder;
 use ami_actions::service::{Filter, Incoming, Service, ServiceOptions};
-use ami_actions::{Client, Config, Decoder, Event, Login};
+use ami_actions::{Client, Config, Event, Login};
 
 const ROUNDS: usize = 8;
 const RUNS: usize = 3;

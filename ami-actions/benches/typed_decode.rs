@@ -7,7 +7,8 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use ami_actions::{Decoder, Event, Message};
+use ami_actions::ami_core::Decoder;
+use ami_actions::{Event, Message};
 
 /// What ../shared/bench/README.md says the corpus holds.
 const CORPUS_EVENTS: usize = 133_986;

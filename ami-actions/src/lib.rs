@@ -1,5 +1,6 @@
 //! Typed Asterisk Manager Interface actions and events, generated at build
-//! time from Asterisk's XML manager documentation; re-exports [`ami_core`].
+//! time from Asterisk's XML manager documentation, with the client of
+//! [`ami_core`] re-exported: one dependency gives a program everything.
 //!
 //! - [`actions`]: one struct per action. Required parameters are the
 //!   arguments of `new`, optional ones are builder methods, repeated ones
@@ -209,7 +210,19 @@
 //! ```
 #![warn(missing_docs)]
 
-pub use ami_core::*;
+// What a program needs, at the root; the rest of ami-core (the codec:
+// `Decoder`, `ActionWriter`, `Headers`...) through `ami_actions::ami_core`.
+/// ami-core itself: the codec (`Decoder`, `ActionWriter`, `Headers`), the
+/// action id numbering and the limits, for programs that work at that level.
+pub use ami_core;
+#[cfg(feature = "testkit")]
+pub use ami_core::testkit;
+pub use ami_core::{
+    command_output, Action, Banner, Client, Config, EncodeError, Error, HangupCause, Header, ListCut, Login, Message,
+    MessageKind, OriginateOutcome, OriginateReason, Overflow, ParseCauseError, ParseValueError, Phase, Priority,
+    ProtocolError, QueueLimits, RawAction, Response, Session, Timeouts, TlsConfig, Transport, WallClock, WithActionId,
+};
+pub use ami_core::{guard, secret, service, typed};
 
 /// Trait boilerplate for a generated action type.
 macro_rules! __ami_action {

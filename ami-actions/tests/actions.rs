@@ -1,7 +1,8 @@
 //! Generated actions on the wire, the metadata tables, enums and names.
 
+use ami_actions::ami_core::encode_action;
 use ami_actions::typed::{ActionType, AmiEnum, EventType, ListAction};
-use ami_actions::{actions, encode_action, events, meta, EncodeError, Event};
+use ami_actions::{actions, events, meta, EncodeError, Event};
 
 fn wire(a: &dyn ami_actions::Action) -> String {
     let mut out = Vec::new();

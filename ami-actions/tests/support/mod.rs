@@ -4,7 +4,8 @@
 use std::io::Read;
 use std::path::PathBuf;
 
-use ami_actions::{Decoder, Message};
+use ami_actions::ami_core::Decoder;
+use ami_actions::Message;
 
 /// Every message of a raw server stream that starts with the banner line.
 pub fn messages(stream: &[u8]) -> Vec<Message> {

@@ -5,9 +5,10 @@
 //! an enumeration, and anything the server would refuse or cut (CR, LF,
 //! NUL, over-long lines, too many lines).
 
+use ami_actions::ami_core::encode_action;
 use ami_actions::meta;
 use ami_actions::typed::{parse_bool, ActionInfo, ParamInfo};
-use ami_actions::{encode_action, RawAction};
+use ami_actions::RawAction;
 
 use crate::args::SendArgs;
 use crate::failure::Failure;
