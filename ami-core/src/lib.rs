@@ -15,6 +15,10 @@
 //! - With the `testkit` feature, [`testkit::FakeAsterisk`] is an in-process
 //!   AMI server that behaves like Asterisk 22, for tests.
 //!
+//! - [`json`] writes a message as one JSON object (the shape `ami --json`
+//!   prints; the exact bytes ride along under `_raw` when the shape alone
+//!   would lose them) and reads it back.
+//!
 //! Features: `tls` (default: TLS through native-tls), `testkit` (the fake
 //! server), `log` (connection events through the `log` facade; secrets are
 //! never logged).
@@ -65,6 +69,7 @@ pub use response::{command_output, Response};
 pub use transport::Transport;
 pub use typed::{ParseValueError, Priority, WallClock};
 pub mod guard;
+pub mod json;
 pub mod secret;
 pub mod service;
 pub mod typed;
