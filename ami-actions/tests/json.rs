@@ -1,19 +1,29 @@
 //! The one JSON shape (`ami_core::json`, what `ami --json` prints and what
-//! serde uses): every event of the transcripts and of the corpus slice goes
-//! to JSON and back byte for byte, through the text encoder and through
-//! serde; the `_` keys carry what the shape alone would lose.
+//! serde uses): every event of the transcripts, the corpus slice and the
+//! quirk streams of the fixtures goes to JSON and back byte for byte,
+//! through the text encoder and through serde; the `_` keys carry what the
+//! shape alone would lose.
 
 mod support;
 
 use ami_actions::{json, Message, MessageKind};
 
-/// Every event of the transcripts and the corpus slice, with where it is from.
+/// Every event of the transcripts, the corpus slice and the quirk streams,
+/// with where it is from.
 fn every_event() -> Vec<(String, Message)> {
     let mut out = Vec::new();
     for (name, stream) in support::transcripts() {
         out.extend(support::messages(&stream).into_iter().map(|m| (name.clone(), m)));
     }
     out.extend(support::messages(&support::corpus()).into_iter().map(|m| (String::from("corpus"), m)));
+    // The hand-made quirk streams (Latin-1, bare CR and LF, odd lines...).
+    for entry in std::fs::read_dir(support::fixtures()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|x| x == "ami") {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            out.extend(support::messages(&std::fs::read(&path).unwrap()).into_iter().map(|m| (name.clone(), m)));
+        }
+    }
     out.retain(|(_, m)| m.kind() == MessageKind::Event);
     out
 }
