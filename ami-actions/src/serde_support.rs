@@ -1,11 +1,16 @@
 //! Serde for generated types (feature `serde`).
 //!
-//! Events serialize as a map of header name to value, a repeated header as
-//! an array of its values in order (the shape `ami events --json` prints).
-//! Enums serialize as their wire text.
+//! Events serialize as the one JSON shape of [`ami_core::json`] (what
+//! `ami --json` prints): a map of header name to value, a repeated header as
+//! an array of its values, colon-less lines under `_lines`, and the exact
+//! bytes under `_raw` when the rest would not rebuild them. Deserializing
+//! goes through [`ami_core::json::from_fields`], so every event comes back
+//! byte for byte. Enums serialize as their wire text.
 
+use std::borrow::Cow;
 use std::fmt;
 
+use ami_core::json::{self, Value};
 use ami_core::typed::{AmiEnum, EventType};
 use ami_core::Message;
 use serde::de::{self, MapAccess, Visitor};
@@ -13,21 +18,12 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serializer};
 
 pub(crate) fn serialize_message<S: Serializer>(msg: &Message, s: S) -> Result<S::Ok, S::Error> {
-    let mut keys: Vec<String> = Vec::new();
-    for h in msg.headers() {
-        let k = h.name_str();
-        if !keys.iter().any(|x| *x == k) {
-            keys.push(k.into_owned());
-        }
-    }
-    let mut map = s.serialize_map(Some(keys.len()))?;
-    for k in &keys {
-        let values: Vec<String> =
-            msg.headers().filter(|h| h.name_str() == k.as_str()).map(|h| h.value_str().into_owned()).collect();
-        if values.len() == 1 {
-            map.serialize_entry(k, &values[0])?;
-        } else {
-            map.serialize_entry(k, &values)?;
+    let fields = json::fields(msg);
+    let mut map = s.serialize_map(Some(fields.len()))?;
+    for (key, value) in &fields {
+        match value {
+            Value::One(v) => map.serialize_entry(key, v)?,
+            Value::Many(vs) => map.serialize_entry(key, vs)?,
         }
     }
     map.end()
@@ -50,14 +46,15 @@ impl<'de> Visitor<'de> for MessageVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Message, A::Error> {
-        let mut pairs: Vec<(String, String)> = Vec::new();
+        let mut fields: Vec<(String, Value<'static>)> = Vec::new();
         while let Some((k, v)) = map.next_entry::<String, OneOrMany>()? {
-            match v {
-                OneOrMany::One(v) => pairs.push((k, v)),
-                OneOrMany::Many(vs) => pairs.extend(vs.into_iter().map(|v| (k.clone(), v))),
-            }
+            let v = match v {
+                OneOrMany::One(v) => Value::One(Cow::Owned(v)),
+                OneOrMany::Many(vs) => Value::Many(vs.into_iter().map(Cow::Owned).collect()),
+            };
+            fields.push((k, v));
         }
-        Ok(Message::from_pairs(pairs))
+        json::from_fields(fields).map_err(de::Error::custom)
     }
 }
 

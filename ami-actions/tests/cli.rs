@@ -48,7 +48,7 @@ fn ami(fake: &FakeAsterisk) -> Command {
 /// `ami` with no `AMI_*` variable set.
 fn bare_ami() -> Command {
     let mut c = Command::new(AMI);
-    for v in ["AMI_HOST", "AMI_PORT", "AMI_USER", "AMI_SECRET", "AMI_TLS", "AMI_CA_FILE"] {
+    for v in ["AMI_HOST", "AMI_PORT", "AMI_USER", "AMI_SECRET", "AMI_SECRET_FILE", "AMI_TLS", "AMI_CA_FILE"] {
         c.env_remove(v);
     }
     c
@@ -175,9 +175,13 @@ fn follow_up_event_is_waited_for_and_printed() {
     let r = run_args(&mut ami(&fake), &["--json", "FAXStats"]);
     assert_eq!(r.code, 0, "{r:?}");
     let lines = r.json_lines();
-    assert_eq!(lines.len(), 2, "{r:?}");
-    assert_eq!(lines[0]["Message"], "FAXStats event will follow");
-    assert_eq!((&lines[1]["Event"], &lines[1]["CurrentSessions"]), (&Value::from("FAXStats"), &Value::from("0")));
+    assert_eq!(lines.len(), 1, "one document: {r:?}");
+    assert_eq!(lines[0]["response"]["Message"], "FAXStats event will follow");
+    let event = &lines[0]["event"];
+    assert_eq!((&event["Event"], &event["CurrentSessions"]), (&Value::from("FAXStats"), &Value::from("0")));
+    let r = run_args(&mut ami(&fake), &["FAXStats"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("Message: FAXStats event will follow\n\nEvent: FAXStats\n"), "{r:?}");
 }
 
 #[test]
@@ -297,11 +301,13 @@ fn async_originate_waits_for_its_outcome() {
     assert_eq!(r.code, 1, "a failed call exits 1: {r:?}");
     assert!(r.stderr.contains("busy (Reason 5)"), "{r:?}");
     let lines = r.json_lines();
-    assert_eq!(lines.len(), 2, "the response, then the OriginateResponse: {r:?}");
-    assert_eq!(lines[1]["Event"], "OriginateResponse");
-    assert_eq!(lines[1]["Response"], "Failure");
-    assert_eq!(lines[1]["Reason"], "5");
-    assert_eq!(lines[1]["ActionID"], lines[0]["ActionID"]);
+    assert_eq!(lines.len(), 1, "one document, the response and the OriginateResponse: {r:?}");
+    let (response, outcome) = (&lines[0]["response"], &lines[0]["outcome"]);
+    assert_eq!(response["Message"], "Originate successfully queued");
+    assert_eq!(outcome["Event"], "OriginateResponse");
+    assert_eq!(outcome["Response"], "Failure");
+    assert_eq!(outcome["Reason"], "5");
+    assert_eq!(outcome["ActionID"], response["ActionID"]);
     // Waited for through the library's originate(), which sends `Async: true` itself.
     let asyncs: Vec<Vec<u8>> = sent(&fake, "Originate")[1].get_all("Async").map(<[u8]>::to_vec).collect();
     assert_eq!(asyncs, [b"true".to_vec()]);
@@ -407,6 +413,12 @@ fn server_errors_exit_1() {
     let r = run_args(&mut ami(&fake), &["Command", "Command=no such thing"]);
     assert_eq!(r.code, 1, "{r:?}");
     assert!(r.stdout.starts_with("No such command 'no such thing'"), "{r:?}");
+    // The reason is the Output, not the Message ("Command output follows").
+    assert!(r.stderr.contains("Command failed: No such command 'no such thing'"), "{r:?}");
+    assert!(!r.stderr.contains("Command output follows"), "{r:?}");
+    let r = run_args(&mut ami(&fake), &["--json", "Command", "Command=no such thing"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stderr.contains("Command failed: No such command 'no such thing'"), "{r:?}");
 
     // The readonly user may not originate.
     let r = run_args(
@@ -546,6 +558,24 @@ fn silence_exits_4() {
     fake.fault_next_connection(Fault::Silence);
     let r = run_args(&mut ami(&fake), &["--timeout", "0.5", "Ping"]);
     assert_eq!(r.code, 4, "{r:?}");
+    // A plain server that is only silent is not taken for TLS.
+    assert!(!r.stderr.contains("--tls"), "{r:?}");
+}
+
+#[test]
+fn a_tls_record_instead_of_a_banner_suggests_tls() {
+    let fake = FakeAsterisk::start().unwrap();
+    // A TLS alert record (protocol_version), as a TLS server may send.
+    fake.fault_next_connection(Fault::Garbage(b"\x15\x03\x01\x00\x02\x02\x46".to_vec()));
+    let r = run_args(&mut ami(&fake), &["--timeout", "5", "Ping"]);
+    assert_eq!(r.code, 3, "{r:?}");
+    assert!(r.stderr.contains("not an Asterisk manager banner"), "{r:?}");
+    assert!(r.stderr.contains("(the port may be TLS: try --tls)"), "{r:?}");
+    // Other garbage is only garbage.
+    fake.fault_next_connection(Fault::Garbage(b"\x00\x01 not AMI".to_vec()));
+    let r = run_args(&mut ami(&fake), &["--timeout", "5", "Ping"]);
+    assert_eq!(r.code, 3, "{r:?}");
+    assert!(!r.stderr.contains("--tls"), "{r:?}");
 }
 
 // ------------------------------------------------------------ MD5, secret file, TLS
@@ -571,6 +601,19 @@ fn secret_file_is_read_and_wins() {
     assert_eq!(r.code, 0, "{r:?}");
     let r = run_args(&mut ami(&fake), &["--secret-file", "/nonexistent/secret", "Ping"]);
     assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("--secret-file: cannot read /nonexistent/secret"), "{r:?}");
+    // AMI_SECRET_FILE, read by the library's Login::from_env code.
+    let r = run_args(
+        bare_ami()
+            .env("AMI_PORT", fake.addr().port().to_string())
+            .env("AMI_USER", "admin")
+            .env("AMI_SECRET_FILE", file.path()),
+        &["Ping"],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let r = run_args(ami(&fake).env("AMI_SECRET_FILE", file.path()), &["Ping"]);
+    assert_eq!(r.code, 2, "both AMI_SECRET and AMI_SECRET_FILE: {r:?}");
+    assert!(r.stderr.contains("AMI_SECRET_FILE") && !r.stderr.contains("admin-secret"), "{r:?}");
 }
 
 #[cfg(all(feature = "tls", target_os = "linux"))]
@@ -593,6 +636,10 @@ fn tls_with_a_ca_file() {
     // The same through the environment.
     let r = run_args(ami(&fake).env("AMI_TLS", "1").env("AMI_CA_FILE", ca.path()), &["--json", "CoreShowChannels"]);
     assert_eq!(r.code, 0, "{r:?}");
+    // Without --tls: no banner comes; the port is probed and found to be TLS.
+    let r = run_args(&mut ami(&fake), &["--port", &port, "--timeout", "1", "Ping"]);
+    assert_eq!(r.code, 4, "{r:?}");
+    assert!(r.stderr.contains("timed out waiting for the banner (the port may be TLS: try --tls)"), "{r:?}");
     // Without the CA the certificate does not verify.
     let r = run_args(&mut ami(&fake), &["--tls", "--port", &port, "Ping"]);
     assert_eq!(r.code, 3, "{r:?}");

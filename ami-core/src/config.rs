@@ -65,6 +65,11 @@ impl TlsConfig {
         self
     }
 
+    /// The CA files added with [`TlsConfig::ca_file`], in order.
+    pub fn ca_files(&self) -> &[PathBuf] {
+        &self.ca_files
+    }
+
     /// Also trust this PEM certificate.
     pub fn ca_pem(mut self, pem: impl Into<Vec<u8>>) -> TlsConfig {
         self.ca_pems.push(pem.into());
@@ -109,6 +114,12 @@ pub struct Config {
     pub(crate) event_queue: QueueLimits,
     pub(crate) max_list_items: usize,
 }
+
+/// The AMI port without TLS (Asterisk's `manager.conf` default).
+pub const DEFAULT_PORT: u16 = 5038;
+
+/// The AMI port with TLS (Asterisk's `manager.conf` default).
+pub const DEFAULT_TLS_PORT: u16 = 5039;
 
 /// Default of [`Config::max_list_items`].
 pub const DEFAULT_MAX_LIST_ITEMS: usize = 100_000;

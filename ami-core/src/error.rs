@@ -153,6 +153,39 @@ impl fmt::Display for EncodeError {
 
 impl std::error::Error for EncodeError {}
 
+/// A connection setting from the environment that is missing or unusable
+/// ([`Config::from_env`](crate::Config::from_env),
+/// [`Login::from_env`](crate::Login::from_env)). Never holds the secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EnvError {
+    /// The variable concerned (`AMI_PORT`, `AMI_SECRET_FILE`...).
+    pub variable: &'static str,
+    /// What is wrong with it.
+    pub reason: String,
+    /// Whether the variable (or every variable that could stand in for it)
+    /// is unset or empty, rather than set to something unusable.
+    pub missing: bool,
+}
+
+impl EnvError {
+    pub(crate) fn invalid(variable: &'static str, reason: impl Into<String>) -> EnvError {
+        EnvError { variable, reason: reason.into(), missing: false }
+    }
+
+    pub(crate) fn missing(variable: &'static str, reason: impl Into<String>) -> EnvError {
+        EnvError { variable, reason: reason.into(), missing: true }
+    }
+}
+
+impl fmt::Display for EnvError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.variable, self.reason)
+    }
+}
+
+impl std::error::Error for EnvError {}
+
 /// Everything that can go wrong talking to Asterisk.
 ///
 /// The link breaking ([`Error::Io`], [`Error::ConnectionClosed`],
@@ -267,6 +300,8 @@ pub enum Error {
         /// ([`Response::is_complete`](crate::Response::is_complete) is false).
         partial: Box<crate::Response>,
     },
+    /// A connection setting from the environment is missing or unusable.
+    Environment(EnvError),
     /// Events were dropped here because the queue was full (the consumer did
     /// not keep up): `count` events are missing at this place in the stream.
     /// Not fatal: the next read returns the event after the gap.
@@ -395,6 +430,7 @@ impl fmt::Display for Error {
                 write!(f, "the event list of {action} is incomplete ({cut}) after {} items", partial.items().len())
             }
             Error::EventsDropped { count } => write!(f, "{count} events were dropped here (queue full)"),
+            Error::Environment(e) => write!(f, "connection settings: {e}"),
         }
     }
 }
@@ -405,6 +441,7 @@ impl std::error::Error for Error {
             Error::Io { source, .. } => Some(source),
             Error::Protocol(e) => Some(e),
             Error::Encode(e) => Some(e),
+            Error::Environment(e) => Some(e),
             _ => None,
         }
     }
@@ -413,6 +450,12 @@ impl std::error::Error for Error {
 impl From<EncodeError> for Error {
     fn from(e: EncodeError) -> Self {
         Error::Encode(e)
+    }
+}
+
+impl From<EnvError> for Error {
+    fn from(e: EnvError) -> Self {
+        Error::Environment(e)
     }
 }
 

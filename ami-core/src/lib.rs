@@ -15,6 +15,27 @@
 //! - With the `testkit` feature, [`testkit::FakeAsterisk`] is an in-process
 //!   AMI server that behaves like Asterisk 22, for tests.
 //!
+//! - [`json`] writes a message as one JSON object (the shape `ami --json`
+//!   prints; the exact bytes ride along under `_raw` when the shape alone
+//!   would lose them) and reads it back.
+//!
+//! Connection settings from the environment, the variables the `ami` CLI
+//! reads too ([`Config::from_env`], [`Login::from_env`]; the `from_lookup`
+//! variants take the variables from a function instead):
+//!
+//! | variable | meaning | default |
+//! |---|---|---|
+//! | `AMI_HOST` | host name or address | `127.0.0.1` |
+//! | `AMI_PORT` | TCP port | `5038`, `5039` with TLS |
+//! | `AMI_TLS` | TLS: `1`/`0`, `true`/`false`, `yes`/`no`, `on`/`off` | off |
+//! | `AMI_CA_FILE` | also trust the PEM CA certificate(s) in this file (TLS only) | system roots |
+//! | `AMI_USER` | the manager user | required |
+//! | `AMI_SECRET` | the secret | one of these two |
+//! | `AMI_SECRET_FILE` | a file whose first line is the secret | |
+//!
+//! Empty variables count as unset; an unusable one is an [`EnvError`]
+//! naming it. The secret is never shown in an error or in `Debug` output.
+//!
 //! Features: `tls` (default: TLS through native-tls), `testkit` (the fake
 //! server), `log` (connection events through the `log` facade; secrets are
 //! never logged).
@@ -42,6 +63,7 @@ mod client;
 mod config;
 mod connection;
 mod encode;
+mod env;
 mod error;
 mod frame;
 mod logging;
@@ -55,9 +77,9 @@ pub use action_id::ActionIds;
 pub use backlog::{Overflow, QueueLimits};
 pub use cause::{HangupCause, ParseCauseError};
 pub use client::{Client, Login, Session};
-pub use config::{Config, Timeouts, TlsConfig, DEFAULT_MAX_LIST_ITEMS};
+pub use config::{Config, Timeouts, TlsConfig, DEFAULT_MAX_LIST_ITEMS, DEFAULT_PORT, DEFAULT_TLS_PORT};
 pub use encode::{ActionWriter, MAX_LINES, MAX_LINE_LEN};
-pub use error::{EncodeError, Error, ListCut, Phase, ProtocolError};
+pub use error::{EncodeError, EnvError, Error, ListCut, Phase, ProtocolError};
 pub use frame::{Banner, Decoder, DEFAULT_MAX_MESSAGE_SIZE};
 pub use message::{Header, Headers, Message, MessageKind};
 pub use originate::{OriginateOutcome, OriginateReason};
@@ -65,6 +87,7 @@ pub use response::{command_output, Response};
 pub use transport::Transport;
 pub use typed::{ParseValueError, Priority, WallClock};
 pub mod guard;
+pub mod json;
 pub mod secret;
 pub mod service;
 pub mod typed;

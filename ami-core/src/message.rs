@@ -365,6 +365,14 @@ impl Message {
         out
     }
 
+    /// Whether every line with a colon has a space right after it (so that
+    /// `name: value` rebuilds the line).
+    pub(crate) fn separators_are_plain(&self) -> bool {
+        self.lines.iter().all(|l| {
+            l.colon == NO_COLON || self.bytes.get(l.colon + 1).is_some_and(|&b| b == b' ' && l.colon + 1 < l.end)
+        })
+    }
+
     /// Whether every byte of the message is valid UTF-8.
     pub fn is_utf8(&self) -> bool {
         std::str::from_utf8(&self.bytes).is_ok()

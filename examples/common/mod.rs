@@ -4,7 +4,8 @@
 //! (`ami_core::testkit`, feature `testkit`) on 127.0.0.1 and runs against
 //! it; with `AMI_HOST` set it runs against that server, with `AMI_PORT`
 //! (default 5038, 5039 with TLS), `AMI_USER` (default `admin`),
-//! `AMI_SECRET`, `AMI_TLS=1` and `AMI_CA_FILE`.
+//! `AMI_SECRET` or `AMI_SECRET_FILE`, `AMI_TLS=1` and `AMI_CA_FILE`, read by
+//! `Config::from_env` and `Login::from_lookup`.
 //!
 //! `AMI_EXAMPLE_TIMEOUT` (seconds) bounds how long an example waits for
 //! events, so that CI can run every example to its end.
@@ -15,7 +16,7 @@ use std::error::Error;
 use std::time::Duration;
 
 use ami_core::testkit::{Builder, FakeAsterisk};
-use ami_core::{Client, Config, Login, Session, TlsConfig};
+use ami_core::{Client, Config, Login, Session};
 
 /// The server an example talks to.
 pub struct Target {
@@ -36,7 +37,7 @@ impl Target {
     /// A real server from `AMI_*`, or a fake Asterisk built by `fake`.
     pub fn from_env_or(fake: Builder) -> Result<Target, Box<dyn Error>> {
         match env::var("AMI_HOST") {
-            Ok(host) if !host.is_empty() => real_server(host),
+            Ok(host) if !host.is_empty() => real_server(),
             _ => {
                 let fake = fake.start()?;
                 println!("AMI_HOST is not set: using the embedded fake Asterisk on {}", fake.addr());
@@ -72,22 +73,14 @@ pub fn has_time_limit() -> bool {
     env::var_os("AMI_EXAMPLE_TIMEOUT").is_some()
 }
 
-fn real_server(host: String) -> Result<Target, Box<dyn Error>> {
-    let tls = env::var("AMI_TLS").is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"));
-    let port = match env::var("AMI_PORT") {
-        Ok(p) => p.parse().map_err(|_| format!("AMI_PORT is not a port number: {p:?}"))?,
-        Err(_) if tls => 5039,
-        Err(_) => 5038,
-    };
-    let mut config = Config::new(host, port);
-    if tls {
-        let mut settings = TlsConfig::new();
-        if let Ok(ca) = env::var("AMI_CA_FILE") {
-            settings = settings.ca_file(ca);
-        }
-        config = config.tls(settings);
-    }
-    let user = env::var("AMI_USER").unwrap_or_else(|_| "admin".into());
-    let secret = env::var("AMI_SECRET").unwrap_or_default();
-    Ok(Target { config, login: Login::new(user, secret), fake: None })
+/// The server the `AMI_*` variables describe, read by the library
+/// (`Config::from_env`, `Login::from_lookup`), with `admin` as the default
+/// user.
+fn real_server() -> Result<Target, Box<dyn Error>> {
+    let config = Config::from_env()?;
+    let login = Login::from_lookup(|name| match env::var(name) {
+        Ok(v) if !v.is_empty() => Some(v),
+        _ => (name == "AMI_USER").then(|| "admin".to_string()),
+    })?;
+    Ok(Target { config, login, fake: None })
 }

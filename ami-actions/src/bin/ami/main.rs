@@ -51,8 +51,9 @@ Connection (flags win over the environment):
   --host HOST          AMI_HOST      default 127.0.0.1
   --port PORT          AMI_PORT      default 5038, 5039 with TLS
   --user NAME          AMI_USER
-  --secret-file FILE   AMI_SECRET    the secret: first line of FILE, or the
-                                     variable; never taken on the command line
+  --secret-file FILE   AMI_SECRET    the secret: first line of FILE (or of
+                                     AMI_SECRET_FILE), or the variable; never
+                                     taken on the command line
   --tls                AMI_TLS=1     TLS, certificate verified
   --ca-file FILE       AMI_CA_FILE   also trust the CA certificate(s) in FILE
   --md5                              log in by MD5 challenge (the secret never
@@ -108,8 +109,11 @@ Output:
                        Key=Value; `Command` output as plain lines
   --json               one JSON object per message, header names as keys in
                        the order received, a repeated key as an array of
-                       strings, lines without a colon under \"_lines\"; an
-                       event list as one JSON array of its items
+                       strings, lines without a colon under \"_lines\"
+                       (\"_raw\": the exact bytes, base64, when those keys
+                       would lose some); one document per command: an event
+                       list as one array of its items, an async Originate as
+                       {\"response\": ..., \"outcome\": ...}
   -v, --verbose        progress on stderr (never the secret)
   -h, --help           this help; `ami <Action> --help` for one action
   -V, --version        the version

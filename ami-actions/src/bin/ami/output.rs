@@ -12,7 +12,8 @@ use crate::json;
 pub enum Format {
     /// `Key: Value` lines (one line per event for `ami events`).
     Text,
-    /// One JSON object per message, one JSON array per event list.
+    /// One JSON document per command (one object per event for `ami
+    /// events`): an object per message, an array per event list.
     Json,
 }
 
@@ -78,6 +79,29 @@ impl Printer {
                     json::push_message(&mut self.line, m);
                 }
                 self.line.extend_from_slice(b"]\n");
+                self.emit()
+            }
+        }
+    }
+
+    /// Prints messages that belong together as one JSON object of named
+    /// messages (`{"response": {...}, "outcome": {...}}`), or in text each
+    /// as a block, in order.
+    pub fn messages(&mut self, named: &[(&str, &Message)]) -> io::Result<()> {
+        match self.format {
+            Format::Text => named.iter().try_for_each(|(_, m)| self.message(m)),
+            Format::Json => {
+                self.line.clear();
+                self.line.push(b'{');
+                for (i, (name, m)) in named.iter().enumerate() {
+                    if i > 0 {
+                        self.line.push(b',');
+                    }
+                    json::push_str(&mut self.line, name);
+                    self.line.push(b':');
+                    json::push_message(&mut self.line, m);
+                }
+                self.line.extend_from_slice(b"}\n");
                 self.emit()
             }
         }

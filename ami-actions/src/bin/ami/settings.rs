@@ -1,25 +1,16 @@
 //! Where to connect and as whom: flags first, then `AMI_*` environment
-//! variables, then defaults. The secret comes only from `AMI_SECRET` or
-//! `--secret-file`, and is never printed.
+//! variables, then defaults, read by the library's own
+//! [`Config::from_lookup`] and [`Login::from_lookup`] (each flag stands in
+//! for its variable). The secret comes only from `AMI_SECRET`,
+//! `AMI_SECRET_FILE` or `--secret-file`, and is never printed.
 
-use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use ami_actions::{Config, Login, Timeouts, TlsConfig};
+use ami_actions::{Config, EnvError, Login, Timeouts};
 
-use crate::args::{self, ConnFlags};
+use crate::args::ConnFlags;
 use crate::failure::Failure;
-
-/// The secret, kept out of `Debug` output.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
 
 /// Everything needed to connect and log in.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,71 +25,77 @@ pub struct Settings {
     pub ca_file: Option<PathBuf>,
     /// The manager user.
     pub user: String,
-    secret: Secret,
+    /// The configuration the flags and variables give (timeouts not applied).
+    base: Config,
+    /// The login (its `Debug` never shows the secret).
+    base_login: Login,
     /// Log in by MD5 challenge.
     pub md5: bool,
     /// `--timeout`: a limit for every step, if given.
     pub timeout: Option<Duration>,
 }
 
-/// Default port without TLS.
-pub const PORT: u16 = 5038;
-/// Default port with TLS.
-pub const TLS_PORT: u16 = 5039;
+/// The variable each connection flag stands in for.
+const FLAG_OF: [(&str, &str); 6] = [
+    ("AMI_HOST", "--host"),
+    ("AMI_PORT", "--port"),
+    ("AMI_TLS", "--tls"),
+    ("AMI_CA_FILE", "--ca-file"),
+    ("AMI_USER", "--user"),
+    ("AMI_SECRET_FILE", "--secret-file"),
+];
 
 impl Settings {
     /// Resolves flags against the environment (`env` looks a variable up).
     pub fn resolve(flags: &ConnFlags, env: &dyn Fn(&str) -> Option<String>) -> Result<Settings, Failure> {
-        let env = |name: &str| env(name).filter(|v| !v.is_empty());
-        let host = flags.host.clone().or_else(|| env("AMI_HOST")).unwrap_or_else(|| "127.0.0.1".into());
-        let tls = flags.tls || env("AMI_TLS").map(|v| truthy("AMI_TLS", &v)).transpose()?.unwrap_or(false);
+        let flag_value = |name: &str| match name {
+            "AMI_HOST" => flags.host.clone(),
+            "AMI_PORT" => flags.port.map(|p| p.to_string()),
+            "AMI_TLS" => flags.tls.then(|| "1".to_string()),
+            "AMI_CA_FILE" => flags.ca_file.as_ref().map(|p| p.to_string_lossy().into_owned()),
+            "AMI_USER" => flags.user.clone(),
+            "AMI_SECRET_FILE" => flags.secret_file.as_ref().map(|p| p.to_string_lossy().into_owned()),
+            _ => None,
+        };
+        let lookup = |name: &str| {
+            if name == "AMI_SECRET" && flags.secret_file.is_some() {
+                return None; // --secret-file wins over AMI_SECRET
+            }
+            flag_value(name).or_else(|| env(name))
+        };
+        let base = Config::from_lookup(lookup).map_err(|e| failure(e, &flag_value))?;
+        let tls = base.get_tls().is_some();
         if flags.ca_file.is_some() && !tls {
             return Err(Failure::usage("--ca-file is for TLS: add --tls (or set AMI_TLS=1)"));
         }
-        let port = match (flags.port, env("AMI_PORT")) {
-            (Some(p), _) => p,
-            (None, Some(p)) => args::port("AMI_PORT", &p)?,
-            (None, None) if tls => TLS_PORT,
-            (None, None) => PORT,
-        };
-        let ca_file = if tls { flags.ca_file.clone().or_else(|| env("AMI_CA_FILE").map(PathBuf::from)) } else { None };
-        let user = flags
-            .user
-            .clone()
-            .or_else(|| env("AMI_USER"))
-            .ok_or_else(|| Failure::usage("no user: give --user NAME or set AMI_USER"))?;
-        let secret = match &flags.secret_file {
-            Some(path) => read_secret_file(path)?,
-            None => env("AMI_SECRET").ok_or_else(|| {
-                Failure::usage("no secret: set AMI_SECRET or give --secret-file FILE (never on the command line)")
-            })?,
-        };
-        Ok(Settings { host, port, tls, ca_file, user, secret: Secret(secret), md5: flags.md5, timeout: flags.timeout })
+        let base_login = Login::from_lookup(lookup).map_err(|e| failure(e, &flag_value))?;
+        Ok(Settings {
+            host: base.host().to_string(),
+            port: base.port(),
+            tls,
+            ca_file: base.get_tls().and_then(|t| t.ca_files().first().cloned()),
+            user: base_login.username().to_string(),
+            base,
+            base_login,
+            md5: flags.md5,
+            timeout: flags.timeout,
+        })
     }
 
     /// The client configuration.
     pub fn config(&self) -> Config {
-        let mut config = Config::new(self.host.clone(), self.port);
-        if let Some(t) = self.timeout {
-            config = config.timeouts(Timeouts::all(Some(t)));
+        match self.timeout {
+            Some(t) => self.base.clone().timeouts(Timeouts::all(Some(t))),
+            None => self.base.clone(),
         }
-        if self.tls {
-            let mut tls = TlsConfig::new();
-            if let Some(ca) = &self.ca_file {
-                tls = tls.ca_file(ca.clone());
-            }
-            config = config.tls(tls);
-        }
-        config
     }
 
     /// The login: plain or MD5, receiving every event the user may read.
     pub fn login(&self) -> Login {
-        let login = Login::new(self.user.clone(), self.secret.0.clone());
         if self.md5 {
-            login.md5()
+            self.base_login.clone().md5()
         } else {
-            login
+            self.base_login.clone()
         }
     }
 
@@ -114,21 +111,18 @@ impl Settings {
     }
 }
 
-/// `1`, `true`, `yes`, `on` / `0`, `false`, `no`, `off`.
-fn truthy(name: &str, value: &str) -> Result<bool, Failure> {
-    ami_actions::typed::parse_bool(value.as_bytes())
-        .ok_or_else(|| Failure::usage(format!("{name}={value:?}: use 1 or 0 (true/false, yes/no)")))
-}
-
-/// The first line of the file (a trailing CR or LF removed).
-fn read_secret_file(path: &std::path::Path) -> Result<String, Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::usage(format!("cannot read the secret file {}: {e}", path.display())))?;
-    let secret = text.lines().next().unwrap_or_default().to_string();
-    if secret.is_empty() {
-        return Err(Failure::usage(format!("the secret file {} is empty", path.display())));
+/// A usage failure for a setting the library refused, naming the flag when
+/// the value came from one.
+fn failure(e: EnvError, flag_value: &dyn Fn(&str) -> Option<String>) -> Failure {
+    let flag = FLAG_OF.iter().find(|(var, _)| *var == e.variable).map(|(_, flag)| *flag);
+    match (e.variable, flag) {
+        ("AMI_USER", _) if e.missing => Failure::usage("no user: give --user NAME or set AMI_USER"),
+        ("AMI_SECRET", _) if e.missing => Failure::usage(
+            "no secret: set AMI_SECRET or AMI_SECRET_FILE, or give --secret-file FILE (never on the command line)",
+        ),
+        (_, Some(flag)) if flag_value(e.variable).is_some() => Failure::usage(format!("{flag}: {}", e.reason)),
+        _ => Failure::usage(e.to_string()),
     }
-    Ok(secret)
 }
 
 #[cfg(test)]
@@ -144,13 +138,13 @@ mod tests {
     #[test]
     fn defaults_and_environment() {
         let s = Settings::resolve(&ConnFlags::default(), &env_of(BASIC)).unwrap();
-        assert_eq!((s.host.as_str(), s.port, s.tls), ("127.0.0.1", PORT, false));
+        assert_eq!((s.host.as_str(), s.port, s.tls), ("127.0.0.1", ami_actions::DEFAULT_PORT, false));
         let s = Settings::resolve(
             &ConnFlags::default(),
             &env_of(&[("AMI_USER", "u"), ("AMI_SECRET", "x"), ("AMI_TLS", "1"), ("AMI_CA_FILE", "/ca.pem")]),
         )
         .unwrap();
-        assert_eq!((s.port, s.tls), (TLS_PORT, true));
+        assert_eq!((s.port, s.tls), (ami_actions::DEFAULT_TLS_PORT, true));
         assert_eq!(s.ca_file, Some(PathBuf::from("/ca.pem")));
     }
 
@@ -177,6 +171,12 @@ mod tests {
         assert!(e.message.contains("AMI_PORT"));
         let flags = ConnFlags { ca_file: Some("/ca.pem".into()), ..Default::default() };
         assert!(Settings::resolve(&flags, &env_of(BASIC)).unwrap_err().message.contains("--tls"));
+        let flags = ConnFlags { secret_file: Some("/nonexistent/secret".into()), ..Default::default() };
+        let e = Settings::resolve(&flags, &env_of(BASIC)).unwrap_err();
+        assert!(e.message.starts_with("--secret-file: cannot read /nonexistent/secret"), "{e}");
+        let e = Settings::resolve(&ConnFlags::default(), &env_of(&[("AMI_USER", "u"), ("AMI_SECRET_FILE", "/nope")]))
+            .unwrap_err();
+        assert!(e.message.starts_with("AMI_SECRET_FILE: cannot read /nope"), "{e}");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::io;
 use std::time::{Duration, Instant};
 
 use ami_actions::typed::{parse_bool, ActionInfo};
-use ami_actions::{command_output, Error, OriginateOutcome, Response, Session};
+use ami_actions::{command_output, Error, Message, OriginateOutcome, Response, Session};
 use ami_actions::{meta, Banner};
 
 use super::{connect, logoff, note};
@@ -69,16 +69,31 @@ pub fn run(
     };
     let outcome = match result {
         Ok(Sent::Answer(response)) => {
-            print_answer(printer, &response, is("Command")).map_err(Failure::output).and_then(|()| {
+            let follow_up = checked.info.and_then(|i| i.follow_up).filter(|_| !response.is_list());
+            // In JSON the response and its follow-up event are one document,
+            // printed once the event is in.
+            let printed = match follow_up {
+                Some(_) if printer.format() == Format::Json => Ok(()),
+                _ => print_answer(printer, &response, is("Command")),
+            };
+            printed.map_err(Failure::output).and_then(|()| {
                 if let Some((announced, received)) = response.list_count_mismatch() {
                     eprintln!("ami: warning: the list announced {announced} items, {received} arrived");
                 }
                 if response.is_synthetic() {
                     note(verbose, format!("{name} is answered by a bare empty line: sent, nothing to print"));
                 }
-                if let Some(event) = checked.info.and_then(|i| i.follow_up).filter(|_| !response.is_list()) {
+                if let Some(event) = follow_up {
                     let wait = response_timeout.unwrap_or(FOLLOW_UP_WAIT);
-                    wait_for_follow_up(&mut session, &response, event, wait, printer, verbose)?;
+                    let got = wait_for_follow_up(&mut session, &response, event, wait, verbose)?;
+                    let mut named = Vec::with_capacity(2);
+                    if printer.format() == Format::Json {
+                        named.push(("response", response.message()));
+                    }
+                    if let Some(got) = &got {
+                        named.push(("event", got));
+                    }
+                    printer.messages(&named).map_err(Failure::output)?;
                 }
                 if async_originate {
                     note(verbose, "--no-wait: not waiting for the OriginateResponse");
@@ -94,7 +109,16 @@ pub fn run(
                 printer.message(&response)
             };
             printed.map_err(Failure::output).and_then(|()| {
-                let why = if message.is_empty() { String::from("Response: Error") } else { message };
+                // A refused Command says why in its Output lines ("No such
+                // command ..."); its Message is only "Command output follows".
+                let output = if is("Command") { command_output(&response) } else { Vec::new() };
+                let why = if !output.is_empty() {
+                    output.join(" / ")
+                } else if message.is_empty() {
+                    String::from("Response: Error")
+                } else {
+                    message
+                };
                 Err(Failure::refused(format!("{action} failed: {why}")))
             })
         }
@@ -135,16 +159,15 @@ fn print_answer(printer: &mut Printer, response: &Response, is_command: bool) ->
 
 /// Waits for the one event the server sends after the response (`FAXStats`
 /// after FAXStats, `WaitEventComplete` after WaitEvent), carrying the
-/// action's ActionID, and prints it. Missing, it is only a warning: the
-/// action itself succeeded.
+/// action's ActionID. Missing, it is only a warning: the action itself
+/// succeeded.
 fn wait_for_follow_up(
     session: &mut Session,
     response: &Response,
     event: &str,
     wait: Duration,
-    printer: &mut Printer,
     verbose: bool,
-) -> Result<(), Failure> {
+) -> Result<Option<Message>, Failure> {
     let id = response.get("ActionID").map(|s| s.into_owned()).unwrap_or_default();
     note(verbose, format!("waiting up to {:.1} s for the {event} event", wait.as_secs_f64()));
     let until = Instant::now() + wait;
@@ -153,13 +176,13 @@ fn wait_for_follow_up(
             Ok(Some(msg)) => msg,
             Ok(None) => {
                 eprintln!("ami: warning: no {event} event came within {:.1} s", wait.as_secs_f64());
-                return Ok(());
+                return Ok(None);
             }
             Err(e) => return Err(Failure::from_ami(&e, Stage::Action)),
         };
         let same_id = msg.action_id().as_deref() == Some(id.as_str());
         if same_id && msg.event_name().is_some_and(|n| n.eq_ignore_ascii_case(event)) {
-            return printer.message(&msg).map_err(Failure::output);
+            return Ok(Some(msg));
         }
     }
 }
@@ -170,13 +193,16 @@ enum Sent {
     Outcome(OriginateOutcome),
 }
 
-/// Prints the answer that queued the call and the `OriginateResponse`, and
-/// fails (exit 1) when the call failed (`Response: Failure`).
+/// Prints the answer that queued the call and the `OriginateResponse` (in
+/// JSON one object: `{"response": {...}, "outcome": {...}}`), and fails
+/// (exit 1) when the call failed (`Response: Failure`).
 fn print_outcome(printer: &mut Printer, outcome: &OriginateOutcome, verbose: bool) -> Result<(), Failure> {
+    let mut named = Vec::with_capacity(2);
     if let Some(queued) = outcome.queued() {
-        printer.message(queued.message()).map_err(Failure::output)?;
+        named.push(("response", queued.message()));
     }
-    printer.message(outcome.event()).map_err(Failure::output)?;
+    named.push(("outcome", outcome.event()));
+    printer.messages(&named).map_err(Failure::output)?;
     if !outcome.is_success() {
         return Err(Failure::refused(format!("the call {outcome}")));
     }
