@@ -218,11 +218,12 @@ pub use ami_core;
 #[cfg(feature = "testkit")]
 pub use ami_core::testkit;
 pub use ami_core::{
-    command_output, Action, Banner, Client, Config, EncodeError, Error, HangupCause, Header, ListCut, Login, Message,
-    MessageKind, OriginateOutcome, OriginateReason, Overflow, ParseCauseError, ParseValueError, Phase, Priority,
-    ProtocolError, QueueLimits, RawAction, Response, Session, Timeouts, TlsConfig, Transport, WallClock, WithActionId,
+    command_output, Action, Banner, Client, Config, EncodeError, EnvError, Error, HangupCause, Header, ListCut, Login,
+    Message, MessageKind, OriginateOutcome, OriginateReason, Overflow, ParseCauseError, ParseValueError, Phase,
+    Priority, ProtocolError, QueueLimits, RawAction, Response, Session, Timeouts, TlsConfig, Transport, WallClock,
+    WithActionId, DEFAULT_PORT, DEFAULT_TLS_PORT,
 };
-pub use ami_core::{guard, secret, service, typed};
+pub use ami_core::{guard, json, secret, service, typed};
 
 /// Trait boilerplate for a generated action type.
 macro_rules! __ami_action {

@@ -211,9 +211,11 @@ fn consume_slowly(sub: &Subscription, total: u64, every: u64, pause: Duration) -
 }
 
 /// Options as users get them, with the keepalive made quick enough to fire
-/// many times during the test if a stalled reader could trip it.
+/// several times during the test if a stalled reader could trip it (a
+/// consumer pause is ten times its interval), yet not so quick that a busy
+/// test machine starving the fake server's thread would.
 fn defaults_with_quick_keepalive() -> ServiceOptions {
-    ServiceOptions::default().keepalive(Some(Duration::from_millis(50)), Duration::from_millis(150))
+    ServiceOptions::default().keepalive(Some(Duration::from_millis(100)), Duration::from_secs(1))
 }
 
 #[test]
@@ -226,8 +228,9 @@ fn slow_consumer_with_keepalive_on_loses_nothing_within_the_default_bounds() {
     let flood = Message::from_pairs([("Event", "UserEvent"), ("Privilege", "user,all"), ("UserEvent", "Flood")]);
     fake.fault_on_action("Ping", Fault::Flood { message: flood, count: TOTAL as usize });
     ami.ping().unwrap();
-    // The consumer sleeps a second early on: far longer than the keepalive's
-    // interval and timeout together. The reader keeps reading meanwhile.
+    // The consumer sleeps 100 ms after every 1,000 events, 3 s in all: far
+    // longer than the keepalive's interval and timeout together. The reader
+    // keeps reading meanwhile.
     let (received, lagged) = consume_slowly(&sub, TOTAL, 1_000, Duration::from_millis(100));
     assert_eq!((received, lagged, sub.dropped()), (TOTAL, 0, 0));
     assert!(ami.is_connected());
