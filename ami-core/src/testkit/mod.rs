@@ -508,7 +508,7 @@ impl Builder {
     /// let config = Config::new("127.0.0.1", replay.addr().port());
     /// let mut ami = Client::connect(&config)?.login(&Login::new("admin", "admin-secret").md5())?;
     /// let answer = ami.send(&RawAction::new("DBGet").header("Family", "f").header("Key", "k"))?;
-    /// assert_eq!(answer.message(), live_answer.message());
+    /// assert_eq!(answer.message().message(), live_answer.message().message());
     /// assert!(ami.send(&RawAction::new("DBGet").header("Family", "other").header("Key", "k")).is_err());
     /// assert_eq!(replay.unmatched().len(), 1);
     /// # Ok(())

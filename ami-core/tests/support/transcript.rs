@@ -26,6 +26,7 @@ use std::path::{Path, PathBuf};
 
 /// The parser is the library's ([`ami_core::record`]), so that the tests,
 /// the replaying fake and `ami decode` read transcripts the same way.
+#[allow(unused_imports)]
 pub use ami_core::record::{parse_bytes_repr, Chunk, Direction, Note, ParseError, Recording as Transcript};
 
 /// Reads and parses a transcript file; the name is the file stem.

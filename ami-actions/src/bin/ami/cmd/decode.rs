@@ -92,7 +92,7 @@ fn print(printer: &mut Printer, dir: Option<(&str, f64)>, msg: &Message) -> Resu
             line.extend_from_slice(b"{\"_dir\":");
             json::push_str(&mut line, dir);
             let t = if t.is_finite() { t } else { 0.0 };
-            line.extend_from_slice(format!(",\"_t\":{t}").as_bytes());
+            line.extend_from_slice(format!(",\"_t\":{t:?}").as_bytes());
             if body.len() > 2 {
                 line.push(b',');
             }
