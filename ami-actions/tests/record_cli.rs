@@ -252,10 +252,9 @@ fn expected(recording: &Recording) -> Vec<Value> {
             if !banner {
                 banner = server.decode_banner().unwrap().is_some();
             }
-            while banner {
-                match server.decode().unwrap() {
-                    Some(m) => messages.push(m),
-                    None => break,
+            if banner {
+                while let Some(m) = server.decode().unwrap() {
+                    messages.push(m);
                 }
             }
         }

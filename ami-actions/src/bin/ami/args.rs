@@ -273,7 +273,7 @@ pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Invocation, Fai
             "--speed" => {
                 let x: f64 =
                     value.trim().parse().map_err(|_| Failure::usage(format!("{flag}: {value:?} is not a number")))?;
-                if !(x > 0.0) {
+                if x.is_nan() || x <= 0.0 {
                     return Err(Failure::usage(format!("{flag} must be above 0 (inf: as fast as possible)")));
                 }
                 fake.speed = Some(x);

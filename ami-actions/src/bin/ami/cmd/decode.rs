@@ -125,10 +125,9 @@ pub fn run(args: &DecodeArgs, printer: &mut Printer) -> Result<(), Failure> {
                     if !banner {
                         banner = server.decode_banner().map_err(|e| bad(e.to_string()))?.is_some();
                     }
-                    while banner {
-                        match server.decode().map_err(|e| bad(e.to_string()))? {
-                            Some(m) => messages.push(m),
-                            None => break,
+                    if banner {
+                        while let Some(m) = server.decode().map_err(|e| bad(e.to_string()))? {
+                            messages.push(m);
                         }
                     }
                 }
