@@ -498,7 +498,7 @@ impl Builder {
     /// let recorder = Recorder::new(buffer.clone(), "demo")?;
     /// let config = Config::new("127.0.0.1", live.addr().port());
     /// let mut ami = record::connect(&config, recorder.clone())?.login(&Login::new("admin", "admin-secret"))?;
-    /// let live_answer = ami.send(&RawAction::new("DBGet").header("Family", "f").header("Key", "k"))?;
+    /// let live_answer = ami.send(&RawAction::new("Setvar").header("Variable", "greeting").header("Value", "hello"))?;
     /// ami.logoff()?;
     /// recorder.finish()?;
     ///
@@ -507,9 +507,9 @@ impl Builder {
     /// let replay = FakeAsterisk::builder().replay(recording).start()?;
     /// let config = Config::new("127.0.0.1", replay.addr().port());
     /// let mut ami = Client::connect(&config)?.login(&Login::new("admin", "admin-secret").md5())?;
-    /// let answer = ami.send(&RawAction::new("DBGet").header("Family", "f").header("Key", "k"))?;
+    /// let answer = ami.send(&RawAction::new("Setvar").header("Variable", "greeting").header("Value", "hello"))?;
     /// assert_eq!(answer.message().message(), live_answer.message().message());
-    /// assert!(ami.send(&RawAction::new("DBGet").header("Family", "other").header("Key", "k")).is_err());
+    /// assert!(ami.send(&RawAction::new("Setvar").header("Variable", "greeting").header("Value", "bye")).is_err());
     /// assert_eq!(replay.unmatched().len(), 1);
     /// # Ok(())
     /// # }
