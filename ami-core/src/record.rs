@@ -28,7 +28,7 @@
 //! Concatenated, the chunks of one direction are exactly the bytes that
 //! crossed the socket, except secrets: the [`Recorder`] replaces the value of
 //! every header that [`crate::secret::is_secret`] names (the login's `Secret`
-//! and `Key`, `Password`s...) by [`REDACTED`](crate::secret::REDACTED).
+//! and `Key`, `Password`s...) by [`crate::secret::REDACTED`].
 //! Chunk boundaries are incidental (TCP); the recorder cuts the chunks it
 //! writes at message boundaries, so that a secret split across two reads is
 //! still redacted.
