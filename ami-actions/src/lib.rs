@@ -223,7 +223,7 @@ pub use ami_core::{
     Priority, ProtocolError, QueueLimits, RawAction, Response, Session, Timeouts, TlsConfig, Transport, WallClock,
     WithActionId, DEFAULT_PORT, DEFAULT_TLS_PORT,
 };
-pub use ami_core::{guard, json, secret, service, typed};
+pub use ami_core::{guard, json, record, secret, service, typed};
 
 /// Trait boilerplate for a generated action type.
 macro_rules! __ami_action {

@@ -12,6 +12,8 @@
 //!   and `Send + Sync`, a reader thread, pipelined actions from many threads,
 //!   bounded subscriptions, keepalive, and reconnection that never re-sends
 //!   an action.
+//! - [`record`] records a connection byte for byte, secrets redacted, in
+//!   the project's transcript format, and reads such recordings back.
 //! - With the `testkit` feature, [`testkit::FakeAsterisk`] is an in-process
 //!   AMI server that behaves like Asterisk 22, for tests.
 //!
@@ -88,6 +90,7 @@ pub use transport::Transport;
 pub use typed::{ParseValueError, Priority, WallClock};
 pub mod guard;
 pub mod json;
+pub mod record;
 pub mod secret;
 pub mod service;
 pub mod typed;

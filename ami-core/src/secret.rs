@@ -8,7 +8,7 @@
 //! |---|---|---|
 //! | `Secret` | every message | the `Login` secret (and a peer's secret where one is shown) |
 //! | `Key` | the `Login` action only | the MD5 answer to a challenge; elsewhere (`DBGet`, `DBPut`, `DBDel`) an AstDB key, no secret |
-//! | names ending in `Password` (`Password`, `NewPassword`, ...) | every message | PJSIP `AuthDetail`/`AuthList` events, `VoicemailPasswordChange`'s `NewPassword` |
+//! | names ending in `Password` (`Password`, `NewPassword`, ...) | every message | PJSIP `AuthDetail`/`AuthList` events, `VoicemailPasswordChange`'s `NewPassword`; not `UsingPassword`, a 0/1 flag of the security events |
 //! | `Md5Cred` | every message | a PJSIP auth's MD5 credential (`AuthDetail`) |
 //!
 //! ```
@@ -32,6 +32,9 @@ pub fn is_secret(message: Option<&str>, name: &str) -> bool {
         |suffix: &[u8]| name.len() >= suffix.len() && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix);
     if name.eq_ignore_ascii_case(b"Key") {
         return message.is_some_and(|m| m.eq_ignore_ascii_case("Login"));
+    }
+    if name.eq_ignore_ascii_case(b"UsingPassword") {
+        return false;
     }
     name.eq_ignore_ascii_case(b"Secret") || name.eq_ignore_ascii_case(b"Md5Cred") || ends_with(b"password")
 }
@@ -60,6 +63,7 @@ mod tests {
             (Some("TransportDetail"), "Password", true),
             (Some("AuthDetail"), "PasswordDigest", false),
             (Some("Hangup"), "Cause", false),
+            (Some("SuccessfulAuth"), "UsingPassword", false),
         ] {
             assert_eq!(is_secret(msg, name), secret, "{msg:?} {name}");
         }

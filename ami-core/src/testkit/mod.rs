@@ -156,6 +156,7 @@ mod input;
 mod pattern;
 mod queues;
 mod registry;
+mod replay;
 mod server;
 mod session;
 mod transfer;
@@ -168,6 +169,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+pub use crate::record::Recording;
 pub use calls::Outcome;
 pub use fault::Fault;
 
@@ -257,6 +259,10 @@ pub struct Builder {
     outbox_limit: usize,
     queues: Vec<QueueSetup>,
     extensions: Vec<Extension>,
+    bind: SocketAddr,
+    replay: Option<Recording>,
+    replay_speed: Option<f64>,
+    replay_loop: bool,
     #[cfg(feature = "tls")]
     tls: Option<native_tls::Identity>,
 }
@@ -274,6 +280,10 @@ impl Default for Builder {
             outbox_limit: 16 * 1024 * 1024,
             queues: Vec::new(),
             extensions: Vec::new(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            replay: None,
+            replay_speed: Some(1.0),
+            replay_loop: false,
             #[cfg(feature = "tls")]
             tls: None,
         }
@@ -435,7 +445,97 @@ impl Builder {
         self
     }
 
-    /// Starts the server on `127.0.0.1` and a free port.
+    /// Serves TLS with a certificate chain and its private key in PEM
+    /// (PKCS #8), as `--cert` and `--key` files hold them (feature `tls`).
+    #[cfg(feature = "tls")]
+    pub fn tls_pem(self, cert_pem: &[u8], key_pem: &[u8]) -> io::Result<Builder> {
+        let identity = native_tls::Identity::from_pkcs8(cert_pem, key_pem)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        Ok(self.tls(identity))
+    }
+
+    /// Where to listen (default `127.0.0.1:0`: the loopback address, a free
+    /// port). A fixed port lets a shell user or another program find it;
+    /// [`FakeAsterisk::addr`] says which port port 0 got.
+    pub fn bind(mut self, addr: SocketAddr) -> Builder {
+        self.bind = addr;
+        self
+    }
+
+    /// Plays `recording` back (see [`Recording`] for the format).
+    ///
+    /// The fake still answers `Login` (plain and MD5), `Challenge`, `Ping`
+    /// and `Logoff` itself, for its own users (the recorded login is
+    /// redacted and never matched). Every other action is answered from
+    /// the recording: matched to a recorded action of the same name and
+    /// parameters (names ignoring case, in any order; the ActionID aside),
+    /// the first such action not used yet on this connection, else the
+    /// last one; its recorded answer (the response, and the items of an
+    /// event list) is sent with the caller's ActionID. An action that
+    /// matches nothing gets `Response: Error` with a message saying so, and
+    /// is listed by [`FakeAsterisk::unmatched`].
+    ///
+    /// Each connection that logs in with events on gets the recorded events
+    /// that came after the recorded login answer (those of the classes it
+    /// reads), at the recorded pace from its own login
+    /// ([`replay_speed`](Self::replay_speed)), repeated if
+    /// [`replay_loop`](Self::replay_loop). A recorded event that carries the
+    /// ActionID of a recorded action (an `OriginateResponse`) waits until
+    /// this connection has sent that action, then carries the caller's
+    /// ActionID; if the action does not come within 5 s, it goes out as
+    /// recorded. Server answers without an ActionID, and responses to
+    /// actions the recording does not hold, are not played.
+    ///
+    /// ```
+    /// use ami_core::record::{self, Recorder, Recording, SharedBuffer};
+    /// use ami_core::testkit::FakeAsterisk;
+    /// use ami_core::{Client, Config, Login, RawAction};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// // Record a session against the live fake...
+    /// let live = FakeAsterisk::start()?;
+    /// let buffer = SharedBuffer::default();
+    /// let recorder = Recorder::new(buffer.clone(), "demo")?;
+    /// let config = Config::new("127.0.0.1", live.addr().port());
+    /// let mut ami = record::connect(&config, recorder.clone())?.login(&Login::new("admin", "admin-secret"))?;
+    /// let live_answer = ami.send(&RawAction::new("Setvar").header("Variable", "greeting").header("Value", "hello"))?;
+    /// ami.logoff()?;
+    /// recorder.finish()?;
+    ///
+    /// // ...and play it back.
+    /// let recording = Recording::parse("demo", &String::from_utf8(buffer.contents())?)?;
+    /// let replay = FakeAsterisk::builder().replay(recording).start()?;
+    /// let config = Config::new("127.0.0.1", replay.addr().port());
+    /// let mut ami = Client::connect(&config)?.login(&Login::new("admin", "admin-secret").md5())?;
+    /// let answer = ami.send(&RawAction::new("Setvar").header("Variable", "greeting").header("Value", "hello"))?;
+    /// assert_eq!(answer.message().message(), live_answer.message().message());
+    /// assert!(ami.send(&RawAction::new("Setvar").header("Variable", "greeting").header("Value", "bye")).is_err());
+    /// assert_eq!(replay.unmatched().len(), 1);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn replay(mut self, recording: Recording) -> Builder {
+        self.replay = Some(recording);
+        self
+    }
+
+    /// How fast recorded events are played: 1.0 (the default) at the
+    /// recorded pace, 2.0 twice as fast...; 0, a negative or an infinite
+    /// factor: as fast as possible.
+    pub fn replay_speed(mut self, speed: f64) -> Builder {
+        self.replay_speed = (speed.is_finite() && speed > 0.0).then_some(speed);
+        self
+    }
+
+    /// Whether a connection's recorded events start again after the last
+    /// one (default no).
+    pub fn replay_loop(mut self, looping: bool) -> Builder {
+        self.replay_loop = looping;
+        self
+    }
+
+    /// Starts the server (on `127.0.0.1` and a free port, unless
+    /// [`bind`](Self::bind) says otherwise).
     pub fn start(self) -> io::Result<FakeAsterisk> {
         let config = Config {
             banner: self.banner,
@@ -446,6 +546,12 @@ impl Builder {
             call_duration: self.call_duration,
             outbox_limit: self.outbox_limit,
             extensions: self.extensions,
+            bind: self.bind,
+            replay: self.replay.as_ref().map(|r| replay::ReplayConfig {
+                script: replay::Script::new(r),
+                speed: self.replay_speed,
+                looping: self.replay_loop,
+            }),
             #[cfg(feature = "tls")]
             tls: match self.tls {
                 Some(identity) => Some(
@@ -508,6 +614,13 @@ impl FakeAsterisk {
     /// connection (also those a [`Fault::Silence`] left unanswered).
     pub fn requests(&self) -> Vec<Request> {
         self.shared.requests()
+    }
+
+    /// The requests that no recorded action matched while replaying
+    /// ([`Builder::replay`]), in order; each was answered `Response: Error`.
+    /// A test that replays a recording asserts this is empty.
+    pub fn unmatched(&self) -> Vec<Request> {
+        self.shared.unmatched()
     }
 
     /// Answers `action` (any case) with what `handler` returns, instead of

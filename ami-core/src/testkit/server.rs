@@ -13,6 +13,7 @@ use std::time::{Duration, SystemTime};
 use super::calls::Calls;
 use super::fault::Fault;
 use super::registry::{Registry, SessionHandle};
+use super::replay::ReplayConfig;
 use super::session;
 use super::transfer::Extension;
 use super::users::User;
@@ -42,6 +43,10 @@ pub(crate) struct Config {
     pub(crate) outbox_limit: usize,
     /// The fake's dialplan, for channels that are transferred.
     pub(crate) extensions: Vec<Extension>,
+    /// Where to listen.
+    pub(crate) bind: SocketAddr,
+    /// A recording to play back, if any.
+    pub(crate) replay: Option<ReplayConfig>,
     #[cfg(feature = "tls")]
     pub(crate) tls: Option<native_tls::TlsAcceptor>,
 }
@@ -101,6 +106,7 @@ pub(crate) struct Shared {
     handlers: RwLock<HashMap<String, Handler>>,
     faults: Mutex<Faults>,
     requests: Mutex<Vec<Request>>,
+    unmatched: Mutex<Vec<Request>>,
     connections: AtomicUsize,
     next_session: AtomicU64,
     threads: Mutex<Vec<JoinHandle<()>>>,
@@ -108,9 +114,10 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    /// Binds `127.0.0.1` on a free port and starts accepting connections.
+    /// Binds the configured address (by default `127.0.0.1` on a free
+    /// port) and starts accepting connections.
     pub(crate) fn start(config: Config, calls: Calls) -> io::Result<Arc<Shared>> {
-        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let listener = TcpListener::bind(config.bind)?;
         let shared = Arc::new(Shared {
             config,
             addr: listener.local_addr()?,
@@ -123,6 +130,7 @@ impl Shared {
             handlers: RwLock::default(),
             faults: Mutex::default(),
             requests: Mutex::default(),
+            unmatched: Mutex::default(),
             connections: AtomicUsize::new(0),
             next_session: AtomicU64::new(1),
             threads: Mutex::default(),
@@ -224,6 +232,15 @@ impl Shared {
 
     pub(crate) fn requests(&self) -> Vec<Request> {
         lock(&self.requests).clone()
+    }
+
+    /// Notes a request that no recorded action matched (replay).
+    pub(crate) fn record_unmatched(&self, session: SessionId, message: Message) {
+        lock(&self.unmatched).push(Request { session, message });
+    }
+
+    pub(crate) fn unmatched(&self) -> Vec<Request> {
+        lock(&self.unmatched).clone()
     }
 
     /// Sends events to every session that reads their class.

@@ -5,7 +5,7 @@
 use std::io;
 use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use super::actions;
 use super::clock::event_tv;
@@ -13,6 +13,7 @@ use super::conn::Conn;
 use super::fault::Fault;
 use super::input::{field, Request, RequestReader};
 use super::registry::SessionHandle;
+use super::replay::{self, Playback, Script};
 use super::server::{Shared, POLL};
 use super::users::{event_mask, new_challenge, User, ALL, SECURITY, SYSTEM};
 use super::wire::{Event, Out, Reply};
@@ -41,9 +42,13 @@ pub(crate) fn run(shared: Arc<Shared>, handle: Arc<SessionHandle>, tcp: TcpStrea
             user: None,
             challenge: None,
             started: SystemTime::now(),
+            playback: None,
         };
         if let Ok(Flow::Close) = session.serve(fault) {
             session.conn.close();
+        }
+        if let Some(playback) = &session.playback {
+            playback.end();
         }
     }
     shared.sessions.remove(handle.id);
@@ -58,6 +63,8 @@ struct Session {
     /// The MD5 challenge handed out, if any.
     challenge: Option<String>,
     started: SystemTime,
+    /// The replay of a recording for this connection, once logged in.
+    playback: Option<Arc<Playback>>,
 }
 
 impl Session {
@@ -135,6 +142,7 @@ impl Session {
             "login" => self.login(req),
             "challenge" => self.challenge(req),
             "logoff" => Reply { close: true, ..Reply::plain("Goodbye", req, "Thanks for all the fish.") },
+            _ if self.shared.config.replay.is_some() && !Script::answers_itself(action) => self.replayed(action, req),
             "events" => self.events(req),
             _ => self.builtin(action, req),
         }
@@ -153,6 +161,25 @@ impl Session {
         }
     }
 
+    /// The recorded answer to `req`, or an error answer when nothing
+    /// recorded matches (the request is then listed by
+    /// [`FakeAsterisk::unmatched`](super::FakeAsterisk::unmatched)).
+    fn replayed(&mut self, action: &str, req: &Message) -> Reply {
+        let Some(replay) = &self.shared.config.replay else { return Reply::error(req, "no recording") };
+        let playback = self.playback.get_or_insert_with(Arc::default);
+        if let Some(bytes) = playback.answer(&replay.script, req) {
+            return Reply { bytes, delay: Duration::ZERO, close: false };
+        }
+        self.shared.record_unmatched(self.handle.id, req.clone());
+        Reply::error(
+            req,
+            &format!(
+                "No recorded answer: the recording '{}' has no {action} action with these parameters (replay)",
+                replay.script.name
+            ),
+        )
+    }
+
     fn login(&mut self, req: &Message) -> Reply {
         if self.user.is_some() {
             return Reply::ack(req, "Already authenticated");
@@ -168,6 +195,15 @@ impl Session {
         self.handle.log_in(&user.name, mask);
         let mut out = Out::default();
         out.response("Success", req).h("Message", "Authentication accepted").end();
+        if self.shared.config.replay.is_some() {
+            // The recording has its own FullyBooted, SuccessfulAuth and
+            // the rest, from its login answer on.
+            let playback = Arc::clone(self.playback.get_or_insert_with(Arc::default));
+            let (shared, handle) = (Arc::clone(&self.shared), Arc::clone(&self.handle));
+            self.shared.spawn("fake-asterisk-replay", move || replay::play(shared, handle, playback));
+            self.user = Some(user);
+            return Reply::new(out);
+        }
         if mask & SYSTEM != 0 {
             let uptime =
                 (SystemTime::now().duration_since(self.shared.started).unwrap_or_default().as_secs()).to_string();

@@ -20,6 +20,12 @@ pub enum Command {
         /// `--watch`: print each change until interrupted.
         watch: bool,
     },
+    /// `ami record --out FILE [--count N] [--duration S]`.
+    Record(RecordArgs),
+    /// `ami fake [--port P] [--bind ADDR] [--tls --cert F --key F] [--replay FILE] [--speed X] [--loop]`.
+    Fake(FakeArgs),
+    /// `ami decode [FILE|-] [--client]`.
+    Decode(DecodeArgs),
     /// `ami actions`.
     Actions,
     /// `ami help [Action]`, `ami --help`, `ami <Action> --help`.
@@ -52,6 +58,43 @@ pub struct EventArgs {
     pub filters: Vec<(String, String)>,
     /// Most events waiting for the output before ami drops.
     pub queue_limit: Option<usize>,
+}
+
+/// What `ami record` records, and for how long.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RecordArgs {
+    /// `--out`: the file (`-`: stdout; a `.gz` name is compressed).
+    pub out: String,
+    /// Stop after this many events.
+    pub count: Option<u64>,
+    /// Stop after this long.
+    pub duration: Option<Duration>,
+}
+
+/// How `ami fake` serves.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FakeArgs {
+    /// `--bind`: the address to listen on (default 127.0.0.1).
+    pub bind: Option<String>,
+    /// `--cert`: the TLS certificate chain (PEM), with `--tls`.
+    pub cert: Option<PathBuf>,
+    /// `--key`: the TLS private key (PEM, PKCS #8), with `--tls`.
+    pub key: Option<PathBuf>,
+    /// `--replay`: a recording to play.
+    pub replay: Option<PathBuf>,
+    /// `--speed`: how fast the recorded events are played.
+    pub speed: Option<f64>,
+    /// `--loop`: play the events again after the last one.
+    pub looping: bool,
+}
+
+/// What `ami decode` reads.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DecodeArgs {
+    /// The file (`None` or `-`: stdin).
+    pub input: Option<String>,
+    /// `--client`: the client's messages too.
+    pub client: bool,
 }
 
 /// Connection flags as given (the environment fills the gaps later).
@@ -100,6 +143,12 @@ const VALUE_FLAGS: &[&str] = &[
     "--duration",
     "--filter",
     "--queue-limit",
+    "--out",
+    "--bind",
+    "--cert",
+    "--key",
+    "--replay",
+    "--speed",
 ];
 /// Flags that take none.
 const SWITCHES: &[&str] = &[
@@ -109,6 +158,8 @@ const SWITCHES: &[&str] = &[
     "--raw",
     "--no-wait",
     "--watch",
+    "--loop",
+    "--client",
     "--verbose",
     "-v",
     "--help",
@@ -124,6 +175,11 @@ pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Invocation, Fai
         (false, false, false, false, false, false);
     let mut events = EventArgs::default();
     let mut watch = false;
+    let mut record = RecordArgs::default();
+    let mut fake = FakeArgs::default();
+    let mut decode = DecodeArgs::default();
+    // Flags of one subcommand only: (flag, the subcommand).
+    let mut own_flags: Vec<(&'static str, &'static str)> = Vec::new();
     let mut event_flags: Vec<&'static str> = Vec::new();
     let mut send_flags: Vec<&'static str> = Vec::new();
     let mut positional: Vec<String> = Vec::new();
@@ -173,7 +229,8 @@ pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Invocation, Fai
         };
         match flag {
             "--host" => conn.host = Some(non_empty(flag, value)?),
-            "--port" => conn.port = Some(port(flag, &value)?),
+            // 0 is for `ami fake` only (any free port); checked below.
+            "--port" => conn.port = Some(port_or_zero(flag, &value)?),
             "--user" => conn.user = Some(non_empty(flag, value)?),
             "--secret-file" => conn.secret_file = Some(PathBuf::from(non_empty(flag, value)?)),
             "--ca-file" => conn.ca_file = Some(PathBuf::from(non_empty(flag, value)?)),
@@ -193,6 +250,43 @@ pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Invocation, Fai
                 send_flags.push(flag);
             }
             "--watch" => watch = true,
+            "--out" => {
+                record.out = non_empty(flag, value)?;
+                own_flags.push((flag, "record"));
+            }
+            "--bind" => {
+                fake.bind = Some(non_empty(flag, value)?);
+                own_flags.push((flag, "fake"));
+            }
+            "--cert" => {
+                fake.cert = Some(PathBuf::from(non_empty(flag, value)?));
+                own_flags.push((flag, "fake"));
+            }
+            "--key" => {
+                fake.key = Some(PathBuf::from(non_empty(flag, value)?));
+                own_flags.push((flag, "fake"));
+            }
+            "--replay" => {
+                fake.replay = Some(PathBuf::from(non_empty(flag, value)?));
+                own_flags.push((flag, "fake"));
+            }
+            "--speed" => {
+                let x: f64 =
+                    value.trim().parse().map_err(|_| Failure::usage(format!("{flag}: {value:?} is not a number")))?;
+                if x.is_nan() || x <= 0.0 {
+                    return Err(Failure::usage(format!("{flag} must be above 0 (inf: as fast as possible)")));
+                }
+                fake.speed = Some(x);
+                own_flags.push((flag, "fake"));
+            }
+            "--loop" => {
+                fake.looping = true;
+                own_flags.push((flag, "fake"));
+            }
+            "--client" => {
+                decode.client = true;
+                own_flags.push((flag, "decode"));
+            }
             "--count" => {
                 let n: u64 = value.parse().map_err(|_| Failure::usage(format!("{flag}: {value:?} is not a number")))?;
                 if n == 0 {
@@ -238,7 +332,9 @@ pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Invocation, Fai
             }
             Command::Help(topic)
         }
-        Some(_) if help => Command::Help(first.filter(|w| w != "events" && w != "actions" && w != "live")),
+        Some(_) if help => Command::Help(
+            first.filter(|w| !["events", "actions", "live", "record", "fake", "decode"].contains(&w.as_str())),
+        ),
         Some("actions") => {
             no_more(words, "actions")?;
             Command::Actions
@@ -251,6 +347,25 @@ pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Invocation, Fai
             no_more(words, "live")?;
             Command::Live { watch }
         }
+        Some("record") => {
+            no_more(words, "record")?;
+            if record.out.is_empty() {
+                return Err(Failure::usage("ami record needs --out FILE (- for stdout)"));
+            }
+            if let Some(f) = event_flags.iter().find(|f| !["--count", "--duration"].contains(f)) {
+                return Err(Failure::usage(format!("{f} is not for ami record")));
+            }
+            Command::Record(RecordArgs { count: events.count, duration: events.duration, ..record.clone() })
+        }
+        Some("fake") => {
+            no_more(words, "fake")?;
+            Command::Fake(fake.clone())
+        }
+        Some("decode") => {
+            decode.input = words.next();
+            no_more(words, "decode")?;
+            Command::Decode(decode.clone())
+        }
         Some(action) => {
             let params = words
                 .map(|w| {
@@ -261,6 +376,23 @@ pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Invocation, Fai
             Command::Send(SendArgs { action: action.to_string(), params, raw, no_wait })
         }
     };
+    let name = match &command {
+        Command::Record(_) => "record",
+        Command::Fake(_) => "fake",
+        Command::Decode(_) => "decode",
+        _ => "",
+    };
+    if let Some((f, owner)) = own_flags.iter().find(|(_, owner)| *owner != name) {
+        return Err(Failure::usage(format!("{f} is for ami {owner}")));
+    }
+    if conn.port == Some(0) && name != "fake" {
+        return Err(Failure::usage("--port: \"0\" is not a port number (1-65535)"));
+    }
+    if matches!(command, Command::Fake(_) | Command::Decode(_)) {
+        if let Some(f) = send_flags.iter().chain(&event_flags).next() {
+            return Err(Failure::usage(format!("{f} is not for ami {name}")));
+        }
+    }
     if watch && !matches!(command, Command::Live { .. }) {
         return Err(Failure::usage("--watch is for ami live"));
     }
@@ -313,6 +445,11 @@ pub fn port(what: &str, value: &str) -> Result<u16, Failure> {
         Ok(p) if p > 0 => Ok(p),
         _ => Err(Failure::usage(format!("{what}: {value:?} is not a port number (1-65535)"))),
     }
+}
+
+/// A TCP port, 0 to 65535 (0: any free port, for `ami fake`).
+fn port_or_zero(what: &str, value: &str) -> Result<u16, Failure> {
+    value.trim().parse::<u16>().map_err(|_| Failure::usage(format!("{what}: {value:?} is not a port number (1-65535)")))
 }
 
 /// A positive number of seconds (fractions allowed).
@@ -409,6 +546,28 @@ mod tests {
         assert!(err(&["Ping", "--queue-limit", "9"]).contains("for ami events"));
         assert!(err(&["events", "extra"]).contains("takes no arguments"));
         assert!(err(&["events", "--filter", "Hangup"]).contains("Key=Value"));
+        assert!(err(&["Ping", "--port", "0"]).contains("not a port number"));
+        assert!(err(&["record"]).contains("--out"));
+        assert!(err(&["record", "--out", "x", "--filter", "A=b"]).contains("not for ami record"));
+        assert!(err(&["Ping", "--replay", "x"]).contains("for ami fake"));
+        assert!(err(&["fake", "--out", "x"]).contains("for ami record"));
+        assert!(err(&["events", "--client"]).contains("for ami decode"));
+        assert!(err(&["fake", "--speed", "0"]).contains("above 0"));
+        assert!(err(&["fake", "--count", "1"]).contains("not for ami fake"));
+    }
+
+    #[test]
+    fn record_fake_decode() {
+        let inv = p(&["record", "--out", "s.txt.gz", "--count", "3", "--md5"]).unwrap();
+        assert!(inv.conn.md5);
+        assert_eq!(inv.command, Command::Record(RecordArgs { out: "s.txt.gz".into(), count: Some(3), duration: None }));
+        let inv = p(&["fake", "--port", "0", "--replay", "r.txt", "--speed", "inf", "--loop"]).unwrap();
+        assert_eq!(inv.conn.port, Some(0));
+        let Command::Fake(f) = inv.command else { panic!() };
+        assert_eq!((f.replay, f.speed, f.looping), (Some(PathBuf::from("r.txt")), Some(f64::INFINITY), true));
+        let inv = p(&["decode", "-", "--client"]).unwrap();
+        assert_eq!(inv.command, Command::Decode(DecodeArgs { input: Some("-".into()), client: true }));
+        assert_eq!(p(&["decode"]).unwrap().command, Command::Decode(DecodeArgs::default()));
     }
 
     #[test]

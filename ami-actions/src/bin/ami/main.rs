@@ -38,6 +38,12 @@ Usage:
   ami [options] events [--count N] [--duration SECONDS] [--filter Key=Value ...]
                        [--queue-limit N]
   ami [options] live [--watch]             channels, bridges, calls and queues now
+  ami [options] record --out FILE [--count N] [--duration SECONDS]
+                                           record a session (see Recording)
+  ami fake [--port 5038] [--bind 127.0.0.1] [--tls --cert FILE --key FILE]
+           [--replay FILE [--speed X] [--loop]]
+                                           a fake Asterisk to try ami with
+  ami decode [FILE|-] [--client]           a transcript or raw stream as JSON
   ami actions                              list every known action
   ami help <Action>                        parameters and answers of an action
 
@@ -102,6 +108,48 @@ Live state (`ami live`):
   The login needs the event classes call and agent (and dialplan for the
   running application), and read access for the lists (system, call,
   reporting); the user's defaults usually have them.
+
+Recording (`ami record`):
+  Logs in (events on: every class the user may read; --tls, --md5 as for
+  any command) and writes the session byte for byte, both directions, with
+  timestamps, in the transcript format (one chunk per line:
+  `<seconds> C> b'...'` for the client, `<seconds> S< b'...'` for the
+  server, Python bytes repr; `##` notes, `#` comments). Secrets (Secret,
+  Key of Login, *Password, Md5Cred) are written as <redacted>. Stops after
+  --count N events, --duration, SIGINT or SIGTERM, then logs off (exit 0).
+  --out FILE           the recording; `-` for stdout; a name ending in .gz
+                       is gzip-compressed
+
+The fake Asterisk (`ami fake`):
+  An AMI server on 127.0.0.1 that behaves like Asterisk 22 (calls, bridges,
+  queues, Originate...), for trying ami without a PBX. It prints one line,
+  `ami fake: listening on ADDR ...`, and serves until SIGINT or SIGTERM.
+  Users (user/secret): admin/admin-secret (read all, write all),
+  readonly/ro-secret (read all, write none), originator/orig-secret (read
+  call, write originate,call).
+  --port PORT          where to listen (wins over AMI_PORT; default 5038,
+                       5039 with --tls; 0: any free port, printed)
+  --bind ADDR          the address to listen on (default 127.0.0.1)
+  --tls --cert FILE --key FILE
+                       serve TLS with this certificate chain and PKCS #8
+                       key (PEM)
+  --replay FILE        play a recording (of `ami record`; .gz too): Login,
+                       Challenge, Ping and Logoff are answered by the fake,
+                       every other action by the recorded answer to the
+                       same action and parameters (with the caller's
+                       ActionID; no match: Response: Error, and a line on
+                       stderr); each connection gets the recorded events
+                       from its login on
+  --speed X            events X times as fast as recorded (inf: at once)
+  --loop               play the events again after the last one
+  Try it:  ami fake &  then  AMI_USER=admin AMI_SECRET=admin-secret ami Ping
+
+Decoding (`ami decode`):
+  Reads a transcript or a raw server stream (told apart by content; gzip
+  too) from FILE or stdin and prints one JSON object per message, the shape
+  of `ami events --json`, with `_dir` (server, client) and `_t` (seconds)
+  for a transcript.
+  --client             the client's messages too
 
 Output:
   (default)            Key: Value lines, an empty line after each message;
@@ -176,6 +224,12 @@ fn run() -> Result<(), Failure> {
             let settings = Settings::resolve(&inv.conn, &lookup)?;
             cmd::events::run(&settings, events, &mut printer, inv.verbose)
         }
+        Command::Record(record) => {
+            let settings = Settings::resolve(&inv.conn, &lookup)?;
+            cmd::record::run(&settings, record, inv.verbose)
+        }
+        Command::Fake(fake) => cmd::fake::run(&inv.conn, fake, &lookup),
+        Command::Decode(decode) => cmd::decode::run(decode, &mut printer),
         Command::Live { watch } => {
             let settings = Settings::resolve(&inv.conn, &lookup)?;
             cmd::live::run(&settings, *watch, &mut printer, inv.verbose)

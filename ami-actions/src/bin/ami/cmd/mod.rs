@@ -1,8 +1,11 @@
 //! The subcommands, and the connect-and-login step they share.
 
+pub mod decode;
 pub mod events;
+pub mod fake;
 pub mod info;
 pub mod live;
+pub mod record;
 pub mod send;
 
 use std::io::{Read, Write};
