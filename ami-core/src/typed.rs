@@ -309,6 +309,107 @@ pub struct ParamInfo {
     pub values: &'static [&'static str],
     /// The releases that document it.
     pub releases: &'static [&'static str],
+    /// How the generated type holds its value.
+    pub kind: ParamKind,
+    /// For a member of a numbered group (`Action-000000` of `UpdateConfig`,
+    /// `UnitAmount(0)` of `AOCMessage`): the group and how its headers are
+    /// numbered. `None` for an ordinary parameter.
+    pub numbered: Option<Numbered>,
+    /// Whether it stands for any number of headers of the caller's own
+    /// choosing (`UserEvent`'s `HeaderN`): any name is accepted, sent as given.
+    pub free_headers: bool,
+    /// Where it comes from: Asterisk's XML or the fixup that added or changed it.
+    pub origin: Origin,
+}
+
+/// How a generated action holds a parameter's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamKind {
+    /// Free text.
+    Text,
+    /// A boolean, sent with the documented spelling of true and false.
+    Bool,
+    /// One of the documented values (or any other, through `Other`).
+    Enum,
+}
+
+/// Where a definition of the metadata comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Asterisk's XML documentation.
+    Xml,
+    /// Added or changed by the generator's fixup of that name (a gap or a
+    /// mistake of the XML, patched with the evidence in `ami-codegen`).
+    Fixup(&'static str),
+}
+
+/// How the headers of a numbered group are numbered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Numbering {
+    /// `Stem-000000`, `Stem-000001`...: six digits after a dash.
+    Dashed,
+    /// `Stem(0)`, `Stem(1)`...
+    Parenthesised,
+}
+
+/// A parameter that is one member of a numbered group: item `n` of the
+/// group sends it as header `stem` numbered `n` ([`Numbered::header`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Numbered {
+    /// The group's name, the same for all its members (`change`, `unit`).
+    pub group: &'static str,
+    /// The header name without its number (`Action`, `UnitAmount`).
+    pub stem: &'static str,
+    /// How the number is written.
+    pub numbering: Numbering,
+}
+
+impl Numbered {
+    /// The header name of item `n` (`Action-000003`, `UnitAmount(3)`).
+    pub fn header(&self, n: usize) -> String {
+        numbered_name(self.stem, self.numbering, n)
+    }
+
+    /// The wire pattern for docs and help: `Action-NNNNNN`, `UnitAmount(N)`.
+    pub fn pattern(&self) -> String {
+        match self.numbering {
+            Numbering::Dashed => format!("{}-NNNNNN", self.stem),
+            Numbering::Parenthesised => format!("{}(N)", self.stem),
+        }
+    }
+
+    /// The item number when `name` is this member's header for some item
+    /// (the stem ignoring ASCII case, then the number as this numbering
+    /// writes it); `None` otherwise.
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        let stem = name.get(..self.stem.len()).filter(|s| s.eq_ignore_ascii_case(self.stem))?;
+        let rest = &name[stem.len()..];
+        let digits = match self.numbering {
+            Numbering::Dashed => rest.strip_prefix('-').filter(|d| d.len() == 6)?,
+            Numbering::Parenthesised => rest.strip_prefix('(')?.strip_suffix(')')?,
+        };
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        digits.parse().ok()
+    }
+}
+
+/// The header name of item `n` of a numbered group member `stem`.
+pub fn numbered_name(stem: &str, numbering: Numbering, n: usize) -> String {
+    match numbering {
+        Numbering::Dashed => format!("{stem}-{n:06}"),
+        Numbering::Parenthesised => format!("{stem}({n})"),
+    }
+}
+
+/// Writes member `stem` of item `n` of a numbered group when `value` is
+/// `Some` (`Cat-000001: catalog`): what a generated repeated item's `write`
+/// calls once per member.
+pub fn put_numbered(w: &mut ActionWriter<'_>, stem: &str, numbering: Numbering, n: usize, value: Option<&str>) {
+    if let Some(v) = value {
+        w.header(&numbered_name(stem, numbering, n), v);
+    }
 }
 
 /// The list an action answers with.
@@ -349,6 +450,16 @@ pub struct ActionInfo {
     pub synopsis: &'static str,
     /// Its page on docs.asterisk.org (empty when Asterisk documents none).
     pub doc_url: &'static str,
+    /// Where it comes from (every action so far: the XML).
+    pub origin: Origin,
+}
+
+impl ActionInfo {
+    /// Whether it takes headers of the caller's own choosing (a parameter
+    /// with [`ParamInfo::free_headers`]).
+    pub fn takes_free_headers(&self) -> bool {
+        self.params.iter().any(|p| p.free_headers)
+    }
 }
 
 /// One event in the generated metadata table.
@@ -368,6 +479,9 @@ pub struct EventInfo {
     pub synopsis: &'static str,
     /// Its page on docs.asterisk.org (empty when Asterisk documents none).
     pub doc_url: &'static str,
+    /// Where it comes from: the XML, or the fixup that added an event only
+    /// the wire shows.
+    pub origin: Origin,
 }
 
 /// Finds an entry of a metadata table by name, ignoring ASCII case.
