@@ -498,6 +498,30 @@ mod tests {
     }
 
     #[test]
+    fn numbered_headers_are_written_and_read_one_way() {
+        let dashed = Numbered { group: "change", stem: "Cat", numbering: Numbering::Dashed };
+        assert_eq!((dashed.header(0), dashed.header(12)), ("Cat-000000".into(), "Cat-000012".into()));
+        assert_eq!(dashed.pattern(), "Cat-NNNNNN");
+        assert_eq!(dashed.index_of("cat-000012"), Some(12));
+        for no in ["Cat-1", "Cat-0000001", "Cat(0)", "Category-000000", "Cat-00000x", "Ca", ""] {
+            assert_eq!(dashed.index_of(no), None, "{no}");
+        }
+        let paren = Numbered { group: "unit", stem: "UnitAmount", numbering: Numbering::Parenthesised };
+        assert_eq!((paren.header(3), paren.pattern()), ("UnitAmount(3)".into(), "UnitAmount(N)".to_string()));
+        assert_eq!(paren.index_of("unitamount(10)"), Some(10));
+        for no in ["UnitAmount()", "UnitAmount(1", "UnitAmount-000000", "UnitAmount(a)"] {
+            assert_eq!(paren.index_of(no), None, "{no}");
+        }
+        let mut out = Vec::new();
+        let mut w = ActionWriter::new(&mut out, "UpdateConfig");
+        put_numbered(&mut w, "Cat", Numbering::Dashed, 1, Some("x"));
+        put_numbered(&mut w, "Var", Numbering::Dashed, 1, None);
+        put_numbered(&mut w, "UnitType", Numbering::Parenthesised, 2, Some("1"));
+        w.finish().unwrap();
+        assert_eq!(out, b"Action: UpdateConfig\r\nCat-000001: x\r\nUnitType(2): 1\r\n\r\n");
+    }
+
+    #[test]
     fn name_index_ignores_case() {
         let table = ["dialend", "hangup", "newexten"];
         assert_eq!(name_index(b"Newexten", &table), Some(2));
