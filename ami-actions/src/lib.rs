@@ -208,6 +208,31 @@
 //! assert_eq!(call, Originate::exten("PJSIP/100", "default", "200", "1"));
 //! let _ = Originate::application("PJSIP/100", "Playback", "hello-world");
 //! ```
+//!
+//! Parameters Asterisk numbers per item are a list of typed items, numbered
+//! in the order added: `UpdateConfig`'s changes (`Action-000000`,
+//! `Cat-000000`, ..., then `Action-000001`...) and `AOCMessage`'s units
+//! (`UnitAmount(0)`, `UnitType(0)`...):
+//!
+//! ```
+//! use ami_actions::actions::{UpdateConfig, UpdateConfigChange};
+//! let edit = UpdateConfig::new("extensions.conf", "extensions.conf")
+//!     .change(UpdateConfigChange::new_cat("demo"))
+//!     .change(UpdateConfigChange::append("demo").var("exten").value("100,1,NoOp()"));
+//! assert_eq!(edit.changes.len(), 2);
+//! ```
+//!
+//! `UserEvent` takes headers of the caller's choosing through the
+//! `header(name, value)` every action has; the documentation's `Header1`
+//! placeholder is no method (E0599, no such method):
+//!
+//! ```compile_fail,E0599
+//! let e = ami_actions::actions::UserEvent::new("Note").header1("One: 1");
+//! ```
+//!
+//! ```
+//! let e = ami_actions::actions::UserEvent::new("Note").header("One", "1");
+//! ```
 #![warn(missing_docs)]
 
 // What a program needs, at the root; the rest of ami-core (the codec:

@@ -2,7 +2,7 @@
 
 use ami_actions::ami_core::encode_action;
 use ami_actions::typed::{ActionType, AmiEnum, EventType, ListAction};
-use ami_actions::{actions, events, meta, EncodeError, Event};
+use ami_actions::{actions, events, meta, typed, EncodeError, Event};
 
 fn wire(a: &dyn ami_actions::Action) -> String {
     let mut out = Vec::new();
@@ -102,6 +102,85 @@ fn enums_have_an_escape_and_bools_their_spelling() {
     // UserEvent takes headers of the caller's choosing.
     let ue = actions::UserEvent::new("MyEvent").header("Foo", "bar").header("Foo", "baz");
     assert!(wire(&ue).ends_with("UserEvent: MyEvent\r\nFoo: bar\r\nFoo: baz\r\n\r\n"));
+}
+
+/// The first request of `action` holding `with` that the capture client sent
+/// in `transcript`, as text, without its ActionID line.
+fn captured_request(transcript: &str, action: &str, with: &str) -> String {
+    let path = format!("{}/../ami-core/tests/fixtures/transcripts/{transcript}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let start = format!("C> b'Action: {action}\\r\\n");
+    let line = text
+        .lines()
+        .find(|l| l.contains(&start) && l.contains(with))
+        .unwrap_or_else(|| panic!("no {action} in {path}"));
+    let bytes = &line[line.find("b'").unwrap() + 2..line.rfind('\'').unwrap()];
+    without_action_id(&bytes.replace("\\r", "\r").replace("\\n", "\n"))
+}
+
+fn without_action_id(wire: &str) -> String {
+    wire.split_inclusive("\r\n").filter(|l| !l.starts_with("ActionID:")).collect()
+}
+
+#[test]
+fn update_config_changes_are_numbered_as_the_server_got_them() {
+    use actions::UpdateConfigChange as Change;
+    let a = actions::UpdateConfig::new("amicatalog-scratch.conf", "amicatalog-scratch.conf")
+        .change(Change::new_cat("catalog"))
+        .change(Change::append("catalog").var("color").value("blue"))
+        .change(Change::append("catalog").var("size").value("3"));
+    // 12_every_action_c: the request the real server accepted.
+    assert_eq!(
+        without_action_id(&wire(&a)),
+        captured_request("12_every_action_c.txt", "UpdateConfig", "Action-000002")
+    );
+    // Every member, two items: each numbered by its item.
+    let two = actions::UpdateConfig::new("a.conf", "b.conf")
+        .change(Change::new_cat("x").match_("y").options("allowdups"))
+        .change(Change::insert("x").var("v").value("1").line("2").match_("m"));
+    assert_eq!(
+        without_action_id(&wire(&two)),
+        "Action: UpdateConfig\r\nSrcFilename: a.conf\r\nDstFilename: b.conf\r\n\
+         Action-000000: NewCat\r\nCat-000000: x\r\nMatch-000000: y\r\nOptions-000000: allowdups\r\n\
+         Action-000001: Insert\r\nCat-000001: x\r\nVar-000001: v\r\nValue-000001: 1\r\nMatch-000001: m\r\n\
+         Line-000001: 2\r\n\r\n"
+    );
+    // The metadata knows the group; the placeholders are no fields.
+    let info = actions::UpdateConfig::info();
+    let cat = info.params.iter().find(|p| p.name == "Cat-000000").unwrap();
+    let n = cat.numbered.unwrap();
+    assert_eq!((n.group, n.stem, n.pattern()), ("change", "Cat", "Cat-NNNNNN".to_string()));
+    assert_eq!(info.params.iter().find(|p| p.name == "Action-000000").unwrap().kind, typed::ParamKind::Enum);
+    let options = info.params.iter().find(|p| p.name == "Options-000000").unwrap();
+    assert_eq!(options.kind, typed::ParamKind::Text);
+    assert_eq!(options.origin, typed::Origin::Fixup("update_config_options_is_free_text"));
+}
+
+#[test]
+fn aoc_units_are_numbered_in_parentheses() {
+    use actions::{AOCMessage, AOCMessageUnit};
+    let a = AOCMessage::new(actions::AOCMessageMsgType::E)
+        .channel("Local/900@test-0000002f;1")
+        .charge_type(actions::AOCMessageChargeType::Unit)
+        .unit(AOCMessageUnit::new("3").unit_type("1"));
+    // 12_every_action_a: the request the real server accepted.
+    assert_eq!(without_action_id(&wire(&a)), captured_request("12_every_action_a.txt", "AOCMessage", "UnitAmount(0)"));
+    let two = AOCMessage::new(actions::AOCMessageMsgType::D)
+        .unit(AOCMessageUnit::new("3"))
+        .unit(AOCMessageUnit::new("5").unit_type("2"));
+    assert!(wire(&two).contains("UnitAmount(0): 3\r\nUnitAmount(1): 5\r\nUnitType(1): 2\r\n"), "{}", wire(&two));
+}
+
+#[test]
+fn user_event_headers_are_free() {
+    let info = actions::UserEvent::info();
+    assert!(info.takes_free_headers());
+    let free = info.params.iter().find(|p| p.free_headers).unwrap();
+    assert_eq!(free.origin, typed::Origin::Fixup("user_event_free_headers"));
+    assert!(!info.params.iter().any(|p| p.name == "Header1"), "Header1 is the same placeholder as HeaderN");
+    // 12_every_action_a sent `Header1: One: 1`: a header named Header1, as any other.
+    let ue = actions::UserEvent::new("AmiCatalog").header("Header1", "One: 1").header("Foo", "bar");
+    assert_eq!(without_action_id(&wire(&ue)), captured_request("12_every_action_a.txt", "UserEvent", ""));
 }
 
 #[test]

@@ -99,6 +99,28 @@ pub const FIXUPS: &[Fixup] = &[
         apply: user_event_free_headers,
     },
     Fixup {
+        name: "update_config_options_is_free_text",
+        reason: "UpdateConfig's Options-000000 nests the options of each Action value inside enumlists (NewCat: \
+                 allowdups, template, inherit=...; Insert: catfilter=...); read flat, it is an enum of the one \
+                 value `NewCat`. It is a comma-separated option list: free text",
+        apply: update_config_options_is_free_text,
+    },
+    Fixup {
+        name: "update_config_changes",
+        reason: "UpdateConfig's numbered parameters are one change per number; the server reads changes from \
+                 Action-000000 up and stops at the first number without an Action, and refuses a change without \
+                 a Cat (main/manager.c, handle_updates, of 22.10.1). Evidence: 12_every_action_c, three changes \
+                 (NewCat, Append, Append) numbered 000000 to 000002",
+        apply: update_config_changes,
+    },
+    Fixup {
+        name: "aoc_message_units",
+        reason: "AOCMessage's UnitAmount(N) and UnitType(N) are one charging unit per number; the server reads \
+                 units from 0 up and stops at the first number without a UnitAmount (main/manager.c, \
+                 action_aocmessage, of 22.10.1). Evidence: 12_every_action_a, `UnitAmount(0): 3`, `UnitType(0): 1`",
+        apply: aoc_message_units,
+    },
+    Fixup {
         name: "wire_only_events",
         reason: "events sent in lists that the XML does not document: DBGetResponse, DBGetComplete, QueueMember, \
                  QueueStatusComplete, ChannelHungup, ChannelsHungupListComplete. Evidence: 02_admin_basic_events_off \
@@ -340,12 +362,13 @@ pub fn apply_all(spec: &mut Spec) -> Vec<Outcome> {
     FIXUPS.iter().map(|f| Outcome { name: f.name, result: (f.apply)(spec) }).collect()
 }
 
-fn free_text(spec: &mut Spec, action: &str, param: &str, fixup: &str) -> Result<(), String> {
+fn free_text(spec: &mut Spec, action: &str, param: &str, fixup: &'static str) -> Result<(), String> {
     let a = spec.action_mut(action).ok_or_else(|| format!("no action {action}"))?;
     let p = a.param_mut(param).ok_or_else(|| format!("{action} has no parameter {param}"))?;
     if p.values.is_empty() {
         return Err(format!("{action}.{param} is already free text"));
     }
+    p.origin = Origin::Fixup(fixup);
     let listed: Vec<String> = p.values.drain(..).map(|v| format!("`{}`", v.name)).collect();
     p.notes.push(format!("Free text (fixup `{fixup}`); documented examples: {}.", listed.join(", ")));
     Ok(())
@@ -377,6 +400,7 @@ fn variable_is_repeated(spec: &mut Spec) -> Result<(), String> {
         let Some(p) = spec.action_mut(action).and_then(|a| a.param_mut("Variable")) else { continue };
         if !p.multiple {
             p.multiple = true;
+            p.origin = Origin::Fixup("variable_is_repeated");
             p.notes.push(
                 "May be given several times; each value is sent as its own header (fixup `variable_is_repeated`)."
                     .into(),
@@ -399,6 +423,7 @@ fn originate_flags_are_bool(spec: &mut Spec) -> Result<(), String> {
         if p.values.is_empty() {
             p.values =
                 ["true", "false"].iter().map(|v| EnumValue { name: v.to_string(), ..EnumValue::default() }).collect();
+            p.origin = Origin::Fixup("originate_flags_are_bool");
             p.notes.push("A boolean, sent as `true` / `false` (fixup `originate_flags_are_bool`).".into());
             done += 1;
         }
@@ -464,16 +489,72 @@ fn declare_choice(
 
 fn user_event_free_headers(spec: &mut Spec) -> Result<(), String> {
     let a = spec.action_mut("UserEvent").ok_or("no action UserEvent")?;
+    // `Header1` and `HeaderN` are two examples of one thing: any header.
     let before = a.params.len();
-    a.params.retain(|p| !p.name.eq_ignore_ascii_case("HeaderN"));
+    a.params.retain(|p| !p.name.eq_ignore_ascii_case("Header1"));
     if a.params.len() == before {
-        return Err("UserEvent has no HeaderN parameter".into());
+        return Err("UserEvent has no Header1 parameter".into());
     }
-    a.free_headers = true;
+    let p = a.param_mut("HeaderN").ok_or("UserEvent has no HeaderN parameter")?;
+    p.free_headers = true;
+    p.origin = Origin::Fixup("user_event_free_headers");
     a.notes.push(
         "Any number of headers of your own go with `.header(name, value)` (fixup `user_event_free_headers`).".into(),
     );
     Ok(())
+}
+
+fn update_config_options_is_free_text(spec: &mut Spec) -> Result<(), String> {
+    let a = spec.action_mut("UpdateConfig").ok_or("no action UpdateConfig")?;
+    let p = a.param_mut("Options-000000").ok_or("UpdateConfig has no Options-000000 parameter")?;
+    if p.values.len() != 1 {
+        return Err("UpdateConfig's Options-000000 is not the one-value enum any more".into());
+    }
+    p.values.clear();
+    p.origin = Origin::Fixup("update_config_options_is_free_text");
+    p.notes.push(
+        "Free text: comma-separated options, e.g. `allowdups`, `template`, `inherit=...` (NewCat), \
+         `catfilter=...` (fixup `update_config_options_is_free_text`)."
+            .into(),
+    );
+    Ok(())
+}
+
+/// Names the numbered group of `action` whose members include `members`
+/// and declares which members every item needs.
+fn name_group(
+    spec: &mut Spec,
+    action: &str,
+    fixup: &'static str,
+    name: &str,
+    members: &[&str],
+    required: &[&str],
+) -> Result<(), String> {
+    let a = spec.action_mut(action).ok_or_else(|| format!("no action {action}"))?;
+    let g = a
+        .groups
+        .iter_mut()
+        .find(|g| members.iter().all(|m| g.params.iter().any(|p| p == m)))
+        .ok_or_else(|| format!("{action} has no numbered group with {}", members.join(", ")))?;
+    g.name = name.to_string();
+    g.required = required.iter().map(|r| r.to_string()).collect();
+    g.origin = Origin::Fixup(fixup);
+    let group_params = g.params.clone();
+    for p in a.params.iter_mut().filter(|p| group_params.contains(&p.name)) {
+        if let Some(n) = &mut p.numbered {
+            n.group = name.to_string();
+        }
+    }
+    Ok(())
+}
+
+fn update_config_changes(spec: &mut Spec) -> Result<(), String> {
+    let members = ["Action-000000", "Cat-000000", "Var-000000", "Value-000000", "Match-000000", "Line-000000"];
+    name_group(spec, "UpdateConfig", "update_config_changes", "change", &members, &["Action-000000", "Cat-000000"])
+}
+
+fn aoc_message_units(spec: &mut Spec) -> Result<(), String> {
+    name_group(spec, "AOCMessage", "aoc_message_units", "unit", &["UnitAmount(0)", "UnitType(0)"], &["UnitAmount(0)"])
 }
 
 fn originate_response_reason(spec: &mut Spec) -> Result<(), String> {
@@ -482,7 +563,11 @@ fn originate_response_reason(spec: &mut Spec) -> Result<(), String> {
     let p = match e.fields.iter_mut().find(|p| p.name.eq_ignore_ascii_case("Reason")) {
         Some(p) => p,
         None => {
-            e.fields.push(Param { releases: all, ..Param::named("Reason") });
+            e.fields.push(Param {
+                releases: all,
+                origin: Origin::Fixup("originate_response_reason"),
+                ..Param::named("Reason")
+            });
             e.fields.last_mut().unwrap()
         }
     };

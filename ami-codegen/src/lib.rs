@@ -10,11 +10,13 @@
 //! 3. [`lower`]: the tree into the [`model`], one file at a time;
 //! 4. [`resolve::snapshots`]: `channel_snapshot` / `bridge_snapshot` macros;
 //! 5. [`resolve::merge`]: duplicates within a file, then the union of releases;
-//! 6. [`fixups`]: known upstream gaps, each in one named function;
-//! 7. [`kinds`]: which free-text event headers hold numbers, durations,
+//! 6. [`resolve::numbered`]: numbered parameters (`Action-000000`) into
+//!    groups, the one place that reads those names;
+//! 7. [`fixups`]: known upstream gaps, each in one named function;
+//! 8. [`kinds`]: which free-text event headers hold numbers, durations,
 //!    times, hangup causes or priorities (one table, with the evidence);
-//! 8. [`names`]: Rust identifiers, collision-free;
-//! 9. [`emit`]: Rust source via quote and prettyplease.
+//! 9. [`names`]: Rust identifiers, collision-free;
+//! 10. [`emit`]: Rust source via quote and prettyplease.
 //!
 //! ```no_run
 //! let inputs = [ami_codegen::Input::file("spec/asterisk-22.10.1.xml")];
@@ -151,6 +153,7 @@ pub fn load(inputs: &[Input], opts: &Options) -> Result<(model::Spec, Report), E
     }
     let mut spec = resolve::merge::union(defs);
     spec.shared_enums = resolve::snapshots::shared_enums();
+    resolve::numbered::apply(&mut spec);
     report.fixups = fixups::apply_all(&mut spec);
     kinds::apply(&mut spec);
     report.clashes = names::assign(&mut spec);

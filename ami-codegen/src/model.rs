@@ -54,7 +54,7 @@ pub struct Spec {
 }
 
 /// Where a definition comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Origin {
     /// Asterisk's XML documentation.
     #[default]
@@ -91,8 +91,11 @@ pub struct Action {
     pub prose: Prose,
     /// Facts added by fixups, as rustdoc lines.
     pub notes: Vec<String>,
-    /// Whether parameters beyond the documented ones are expected (e.g. UserEvent's `HeaderN`).
-    pub free_headers: bool,
+    /// Numbered groups of parameters (the [`crate::resolve::numbered`] pass):
+    /// each becomes one repeated item type.
+    pub groups: Vec<NumberedGroup>,
+    /// XML (every action so far).
+    pub origin: Origin,
     /// Parameters of which exactly one group must be given (set by a fixup).
     pub choice: Option<Choice>,
     /// Rust type name (set by the names pass).
@@ -115,6 +118,57 @@ pub struct Choice {
     pub field_ident: String,
     /// Rust type name of the enum (names pass).
     pub ident: String,
+}
+
+/// How the headers of a numbered group are numbered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Numbering {
+    /// `Stem-000000`, `Stem-000001`...
+    Dashed,
+    /// `Stem(0)`, `Stem(1)`...
+    Parenthesised,
+}
+
+/// A parameter's place in a numbered group: sent once per item, under its
+/// stem numbered by the item's position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Numbered {
+    /// The group's name ([`NumberedGroup::name`]).
+    pub group: String,
+    /// The header name without its number (`Action`, `UnitAmount`).
+    pub stem: String,
+    /// How the number is written.
+    pub numbering: Numbering,
+}
+
+/// Parameters sent once per item of a list, numbered by the item's position
+/// (`UpdateConfig`'s `Action-000000`, `Cat-000000`...; `AOCMessage`'s
+/// `UnitAmount(0)`, `UnitType(0)`). Becomes one item type and a `Vec` of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NumberedGroup {
+    /// What one item is, e.g. `change`: the builder method's name.
+    pub name: String,
+    /// How the numbers are written.
+    pub numbering: Numbering,
+    /// Its members' documented names (`Action-000000`), in documented order.
+    pub params: Vec<String>,
+    /// The members every item needs (an item constructor's arguments), by
+    /// documented name; set by fixups from what the server refuses.
+    pub required: Vec<String>,
+    /// The pass or fixup that named it and chose what it requires.
+    pub origin: Origin,
+    /// Rust type name of one item (names pass).
+    pub ident: String,
+    /// Rust field name of the `Vec` of items (names pass).
+    pub field_ident: String,
+    /// Rust name of the action's builder method adding one item (names pass).
+    pub method_ident: String,
+    /// The selector: the first required member with documented values,
+    /// whose values each get an item constructor (names pass).
+    pub selector: Option<String>,
+    /// The item constructors, one per value of the selector:
+    /// `(value, Rust name)` (names pass).
+    pub ctors: Vec<(String, String)>,
 }
 
 /// One group of a [`Choice`].
@@ -207,6 +261,13 @@ pub struct Param {
     /// duration, time, hangup cause or priority (the kinds pass,
     /// [`crate::kinds`]); `None` for text.
     pub value_kind: Option<ValueKind>,
+    /// Its place in a numbered group (actions; [`crate::resolve::numbered`]).
+    pub numbered: Option<Numbered>,
+    /// It stands for any number of headers of the caller's own choosing
+    /// (`UserEvent`'s `HeaderN`): no field, no builder; `header(name, value)`.
+    pub free_headers: bool,
+    /// XML, or the last fixup that added or changed it.
+    pub origin: Origin,
 }
 
 /// How a typed accessor reads a free-text header (see [`crate::kinds`]);
@@ -296,6 +357,16 @@ impl Param {
     /// A free-text parameter called `name`.
     pub fn named(name: &str) -> Param {
         Param { name: name.to_string(), ..Param::default() }
+    }
+
+    /// Its header name as the wire shows it: the name, or for a numbered
+    /// group member the stem with its numbering (`Cat-NNNNNN`, `UnitAmount(N)`).
+    pub fn wire_pattern(&self) -> String {
+        match &self.numbered {
+            Some(Numbered { stem, numbering: Numbering::Dashed, .. }) => format!("{stem}-NNNNNN"),
+            Some(Numbered { stem, numbering: Numbering::Parenthesised, .. }) => format!("{stem}(N)"),
+            None => self.name.clone(),
+        }
     }
 
     /// How this parameter is typed.

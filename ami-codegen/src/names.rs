@@ -180,8 +180,43 @@ pub fn assign(spec: &mut Spec) -> Vec<(String, String, String)> {
                 alt.ident = variants.claim(&type_part(&alt.name), &format!("{}::{}", c.ident, alt.name));
             }
         }
+        // A numbered group: its `Vec` field and builder on the action, its
+        // item type; its members are the item's fields, named by their stem.
+        for g in &mut a.groups {
+            let what = format!("{} group {}", a.name, g.name);
+            g.field_ident = members.claim_or(&format!("{}s", snake_name(&g.name)), "_items", &what);
+            g.method_ident = members.claim_or(&snake_name(&g.name), "_item", &what);
+            g.ident = action_types.claim(&format!("{}{}", a.ident, type_part(&g.name)), &what);
+            let mut item = Scope::with_reserved(&["new", "write"]);
+            for p in a.params.iter_mut().filter(|p| g.params.contains(&p.name)) {
+                let stem = p.numbered.as_ref().map_or(p.name.clone(), |n| n.stem.clone());
+                p.ident = item.claim_or(&snake_name(&stem), "_param", &format!("{}.{}", g.ident, p.name));
+                if p.kind() == ParamKind::Enum {
+                    let wanted = format!("{}{}", a.ident, type_part(&stem));
+                    p.enum_ident = action_types.claim(&wanted, &format!("enum {}.{}", a.name, p.name));
+                    let id = p.enum_ident.clone();
+                    assign_variants(&mut p.values, &mut clashes, &id);
+                    if g.selector.is_none() && g.required.contains(&p.name) {
+                        g.selector = Some(p.name.clone());
+                        g.ctors = p
+                            .values
+                            .iter()
+                            .map(|v| {
+                                let ctor = item.claim(&snake_name(&v.ident), &format!("{} constructor", g.ident));
+                                (v.name.clone(), ctor)
+                            })
+                            .collect();
+                    }
+                }
+            }
+            clashes.append(&mut item.clashes);
+        }
         let choice = a.choice.clone();
+        let groups = a.groups.clone();
         for p in &mut a.params {
+            if groups.iter().any(|g| g.has(p)) {
+                continue;
+            }
             if choice.as_ref().is_some_and(|c| c.has(&p.name)) {
                 p.ident = snake_name(&p.name);
                 if p.kind() == ParamKind::Enum {

@@ -327,6 +327,107 @@ pub struct ParamInfo {
     pub values: &'static [&'static str],
     /// The releases that document it.
     pub releases: &'static [&'static str],
+    /// How the generated type holds its value.
+    pub kind: ParamKind,
+    /// For a member of a numbered group (`Action-000000` of `UpdateConfig`,
+    /// `UnitAmount(0)` of `AOCMessage`): the group and how its headers are
+    /// numbered. `None` for an ordinary parameter.
+    pub numbered: Option<Numbered>,
+    /// Whether it stands for any number of headers of the caller's own
+    /// choosing (`UserEvent`'s `HeaderN`): any name is accepted, sent as given.
+    pub free_headers: bool,
+    /// Where it comes from: Asterisk's XML or the fixup that added or changed it.
+    pub origin: Origin,
+}
+
+/// How a generated action holds a parameter's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamKind {
+    /// Free text.
+    Text,
+    /// A boolean, sent with the documented spelling of true and false.
+    Bool,
+    /// One of the documented values (or any other, through `Other`).
+    Enum,
+}
+
+/// Where a definition of the metadata comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Asterisk's XML documentation.
+    Xml,
+    /// Added or changed by the generator's fixup of that name (a gap or a
+    /// mistake of the XML, patched with the evidence in `ami-codegen`).
+    Fixup(&'static str),
+}
+
+/// How the headers of a numbered group are numbered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Numbering {
+    /// `Stem-000000`, `Stem-000001`...: six digits after a dash.
+    Dashed,
+    /// `Stem(0)`, `Stem(1)`...
+    Parenthesised,
+}
+
+/// A parameter that is one member of a numbered group: item `n` of the
+/// group sends it as header `stem` numbered `n` ([`Numbered::header`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Numbered {
+    /// The group's name, the same for all its members (`change`, `unit`).
+    pub group: &'static str,
+    /// The header name without its number (`Action`, `UnitAmount`).
+    pub stem: &'static str,
+    /// How the number is written.
+    pub numbering: Numbering,
+}
+
+impl Numbered {
+    /// The header name of item `n` (`Action-000003`, `UnitAmount(3)`).
+    pub fn header(&self, n: usize) -> String {
+        numbered_name(self.stem, self.numbering, n)
+    }
+
+    /// The wire pattern for docs and help: `Action-NNNNNN`, `UnitAmount(N)`.
+    pub fn pattern(&self) -> String {
+        match self.numbering {
+            Numbering::Dashed => format!("{}-NNNNNN", self.stem),
+            Numbering::Parenthesised => format!("{}(N)", self.stem),
+        }
+    }
+
+    /// The item number when `name` is this member's header for some item
+    /// (the stem ignoring ASCII case, then the number as this numbering
+    /// writes it); `None` otherwise.
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        let stem = name.get(..self.stem.len()).filter(|s| s.eq_ignore_ascii_case(self.stem))?;
+        let rest = &name[stem.len()..];
+        let digits = match self.numbering {
+            Numbering::Dashed => rest.strip_prefix('-').filter(|d| d.len() == 6)?,
+            Numbering::Parenthesised => rest.strip_prefix('(')?.strip_suffix(')')?,
+        };
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        digits.parse().ok()
+    }
+}
+
+/// The header name of item `n` of a numbered group member `stem`.
+pub fn numbered_name(stem: &str, numbering: Numbering, n: usize) -> String {
+    match numbering {
+        Numbering::Dashed => format!("{stem}-{n:06}"),
+        Numbering::Parenthesised => format!("{stem}({n})"),
+    }
+}
+
+/// Writes member `stem` of item `n` of a numbered group when `value` is
+/// `Some` (`Cat-000001: catalog`): what a generated repeated item's `write`
+/// calls once per member.
+pub fn put_numbered(w: &mut ActionWriter<'_>, stem: &str, numbering: Numbering, n: usize, value: Option<&str>) {
+    if let Some(v) = value {
+        w.header(&numbered_name(stem, numbering, n), v);
+    }
 }
 
 /// The list an action answers with.
@@ -367,6 +468,16 @@ pub struct ActionInfo {
     pub synopsis: &'static str,
     /// Its page on docs.asterisk.org (empty when Asterisk documents none).
     pub doc_url: &'static str,
+    /// Where it comes from (every action so far: the XML).
+    pub origin: Origin,
+}
+
+impl ActionInfo {
+    /// Whether it takes headers of the caller's own choosing (a parameter
+    /// with [`ParamInfo::free_headers`]).
+    pub fn takes_free_headers(&self) -> bool {
+        self.params.iter().any(|p| p.free_headers)
+    }
 }
 
 /// One event in the generated metadata table.
@@ -386,6 +497,9 @@ pub struct EventInfo {
     pub synopsis: &'static str,
     /// Its page on docs.asterisk.org (empty when Asterisk documents none).
     pub doc_url: &'static str,
+    /// Where it comes from: the XML, or the fixup that added an event only
+    /// the wire shows.
+    pub origin: Origin,
 }
 
 #[doc(hidden)]
@@ -400,6 +514,30 @@ mod tests {
 
     fn msg(s: &str) -> Message {
         Message::from_frame(s.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn numbered_headers_are_written_and_read_one_way() {
+        let dashed = Numbered { group: "change", stem: "Cat", numbering: Numbering::Dashed };
+        assert_eq!((dashed.header(0), dashed.header(12)), ("Cat-000000".into(), "Cat-000012".into()));
+        assert_eq!(dashed.pattern(), "Cat-NNNNNN");
+        assert_eq!(dashed.index_of("cat-000012"), Some(12));
+        for no in ["Cat-1", "Cat-0000001", "Cat(0)", "Category-000000", "Cat-00000x", "Ca", ""] {
+            assert_eq!(dashed.index_of(no), None, "{no}");
+        }
+        let paren = Numbered { group: "unit", stem: "UnitAmount", numbering: Numbering::Parenthesised };
+        assert_eq!((paren.header(3), paren.pattern()), ("UnitAmount(3)".into(), "UnitAmount(N)".to_string()));
+        assert_eq!(paren.index_of("unitamount(10)"), Some(10));
+        for no in ["UnitAmount()", "UnitAmount(1", "UnitAmount-000000", "UnitAmount(a)"] {
+            assert_eq!(paren.index_of(no), None, "{no}");
+        }
+        let mut out = Vec::new();
+        let mut w = ActionWriter::new(&mut out, "UpdateConfig");
+        put_numbered(&mut w, "Cat", Numbering::Dashed, 1, Some("x"));
+        put_numbered(&mut w, "Var", Numbering::Dashed, 1, None);
+        put_numbered(&mut w, "UnitType", Numbering::Parenthesised, 2, Some("1"));
+        w.finish().unwrap();
+        assert_eq!(out, b"Action: UpdateConfig\r\nCat-000001: x\r\nUnitType(2): 1\r\n\r\n");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::docs;
 use super::enums::emit_enum;
-use crate::model::{Action, Choice, Param, ParamKind, Spec};
+use crate::model::{Action, Choice, NumberedGroup, Numbering, Param, ParamKind, Spec};
 
 fn field_type(p: &Param) -> TokenStream {
     let base = match p.kind() {
@@ -263,6 +263,158 @@ fn emit_choice(spec: &Spec, a: &Action, c: &Choice, required: &[(TokenStream, To
     }
 }
 
+/// A numbered group's item type, and what the action holds and writes.
+struct GroupTokens {
+    /// The item struct, its constructors, builders and `write`.
+    item: TokenStream,
+    /// The action's `Vec` field.
+    field: TokenStream,
+    /// The action's builder method adding one item.
+    builder: TokenStream,
+    /// The action's `write_params` statement.
+    write: TokenStream,
+}
+
+fn emit_group(spec: &Spec, a: &Action, g: &NumberedGroup) -> GroupTokens {
+    let ty = format_ident!("{}", g.ident);
+    let field = format_ident!("{}", g.field_ident);
+    let method = format_ident!("{}", g.method_ident);
+    let numbering = match g.numbering {
+        Numbering::Dashed => quote!(typed::Numbering::Dashed),
+        Numbering::Parenthesised => quote!(typed::Numbering::Parenthesised),
+    };
+    // Members as the item holds them: required in every item when the group says so.
+    let members: Vec<Param> = a
+        .params
+        .iter()
+        .filter(|p| g.has(p))
+        .map(|p| Param { required: g.required.contains(&p.name), multiple: false, ..p.clone() })
+        .collect();
+    let mut fields = TokenStream::new();
+    let mut new_args = Vec::new();
+    let mut new_inits = TokenStream::new();
+    let mut builders = TokenStream::new();
+    let mut writes = TokenStream::new();
+    let mut debug_fields = TokenStream::new();
+    let name = &a.name;
+    for p in &members {
+        let f = format_ident!("{}", p.ident);
+        let enum_path = format!("[`{}`]", p.enum_ident);
+        let pdoc = docs::attrs(&docs::param_lines(spec, a.releases, p, true, &enum_path));
+        let fty = field_type(p);
+        fields.extend(quote!(#pdoc pub #f: #fty,));
+        let (arg_ty, store) = arg(p);
+        let stem = p.numbered.as_ref().map_or(p.name.as_str(), |n| n.stem.as_str());
+        if p.required {
+            new_args.push(quote!(#f: #arg_ty));
+            new_inits.extend(match p.kind() {
+                ParamKind::Bool(..) => quote!(#f,),
+                _ => quote!(#f: #f.into(),),
+            });
+        } else {
+            new_inits.extend(quote!(#f: None,));
+            let bdoc = docs::attrs(&[format!("Sets `{}` for this item.", p.wire_pattern())]);
+            builders.extend(quote! {
+                #bdoc
+                pub fn #f(mut self, value: #arg_ty) -> Self { self.#f = Some(#store); self }
+            });
+        }
+        let value = match (p.kind(), p.required) {
+            (ParamKind::Text, true) => quote!(Some(&self.#f)),
+            (ParamKind::Text, false) => quote!(self.#f.as_deref()),
+            (ParamKind::Enum, true) => quote!(Some(self.#f.as_str())),
+            (ParamKind::Enum, false) => {
+                let e = format_ident!("{}", p.enum_ident);
+                quote!(self.#f.as_ref().map(#e::as_str))
+            }
+            (ParamKind::Bool(t, n), true) => quote!(Some(if self.#f { #t } else { #n })),
+            (ParamKind::Bool(t, n), false) => quote!(self.#f.map(|v| if v { #t } else { #n })),
+        };
+        writes.extend(quote!(typed::put_numbered(w, #stem, #numbering, n, #value);));
+        let (fname, pname) = (&p.ident, &p.name);
+        debug_fields.extend(quote!(.field(#fname, typed::shown(#name, #pname, &self.#f))));
+    }
+    // One constructor per value of the selector, taking the other required members.
+    let mut ctors = TokenStream::new();
+    if let Some(sel) = members.iter().find(|p| Some(&p.name) == g.selector.as_ref()) {
+        let e = format_ident!("{}", sel.enum_ident);
+        for (value, ctor) in &g.ctors {
+            let Some(v) = sel.values.iter().find(|v| &v.name == value) else { continue };
+            let variant = format_ident!("{}", v.ident);
+            let ctor = format_ident!("{}", ctor);
+            let others: Vec<&Param> = members.iter().filter(|p| p.required && p.name != sel.name).collect();
+            let args: Vec<TokenStream> = others
+                .iter()
+                .map(|p| {
+                    let f = format_ident!("{}", p.ident);
+                    let t = arg(p).0;
+                    quote!(#f: #t)
+                })
+                .collect();
+            let call: Vec<TokenStream> = members
+                .iter()
+                .filter(|p| p.required)
+                .map(|p| {
+                    let f = format_ident!("{}", p.ident);
+                    if p.name == sel.name {
+                        quote!(#e::#variant)
+                    } else {
+                        quote!(#f)
+                    }
+                })
+                .collect();
+            let cdoc = docs::attrs(&[format!("An item with `{}: {value}`.", sel.wire_pattern())]);
+            ctors.extend(quote! {
+                #cdoc
+                pub fn #ctor(#(#args),*) -> Self { Self::new(#(#call),*) }
+            });
+        }
+    }
+    let origin = match g.origin {
+        crate::model::Origin::Fixup(f) => format!(" (fixup `{f}`)"),
+        crate::model::Origin::Xml => String::new(),
+    };
+    let patterns: Vec<String> = members.iter().map(|p| format!("`{}`", p.wire_pattern())).collect();
+    let idoc = docs::attrs(&[
+        format!("One {} of [`{}`]: add it with [`{}::{}`].", g.name, a.ident, a.ident, g.method_ident),
+        String::new(),
+        format!(
+            "Item `n` (counting from 0 in the order added) is sent as {}, each numbered `n`{origin}.",
+            patterns.join(", ")
+        ),
+    ]);
+    let item = quote! {
+        #idoc
+        #[derive(Clone, PartialEq, Eq)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        #[non_exhaustive]
+        pub struct #ty { #fields }
+        impl fmt::Debug for #ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!(#ty)) #debug_fields .finish()
+            }
+        }
+        impl #ty {
+            /// The item with its required members; set the others with the builder methods.
+            pub fn new(#(#new_args),*) -> Self { Self { #new_inits } }
+            #ctors
+            #builders
+            fn write(&self, w: &mut ActionWriter<'_>, n: usize) { #writes }
+        }
+    };
+    let fdoc = docs::attrs(&[format!("The {}s, sent numbered in this order: see [`{}`].", g.name, g.ident)]);
+    let bdoc = docs::attrs(&[format!("Adds one {} (call again for more; numbered in order).", g.name)]);
+    GroupTokens {
+        item,
+        field: quote!(#fdoc pub #field: Vec<#ty>,),
+        builder: quote! {
+            #bdoc
+            pub fn #method(mut self, item: #ty) -> Self { self.#field.push(item); self }
+        },
+        write: quote!(for (n, item) in self.#field.iter().enumerate() { item.write(w, n); }),
+    }
+}
+
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
@@ -296,7 +448,32 @@ pub fn emit_action(spec: &Spec, a: &Action, index: usize) -> TokenStream {
         .collect();
     let mut chosen = a.choice.as_ref().map(|c| (c, emit_choice(spec, a, c, &required)));
     let mut choice_write = chosen.as_mut().map(|(_, t)| std::mem::take(&mut t.write));
+    let mut groups_done: Vec<&str> = Vec::new();
     for p in &a.params {
+        if p.free_headers {
+            // Any header: `header(name, value)`, no field of its own.
+            continue;
+        }
+        if let Some(g) = a.groups.iter().find(|g| g.has(p)) {
+            if p.kind() == ParamKind::Enum {
+                let edoc = vec![format!("Values of the `{}` member of [`{}`].", p.wire_pattern(), g.ident)];
+                enums.extend(emit_enum(&p.enum_ident, &edoc, &p.values));
+            }
+            // The whole group goes where its first parameter would have.
+            if !groups_done.contains(&g.name.as_str()) {
+                groups_done.push(&g.name);
+                let t = emit_group(spec, a, g);
+                enums.extend(t.item);
+                fields.extend(t.field);
+                let fi = format_ident!("{}", g.field_ident);
+                new_inits.extend(quote!(#fi: Vec::new(),));
+                builders.extend(t.builder);
+                writes.extend(t.write);
+                let fname = &g.field_ident;
+                debug_fields.extend(quote!(.field(#fname, &self.#fi)));
+            }
+            continue;
+        }
         let f = format_ident!("{}", p.ident);
         let ty = field_type(p);
         let kind = p.kind();
@@ -389,8 +566,8 @@ pub fn emit_action(spec: &Spec, a: &Action, index: usize) -> TokenStream {
     } else {
         docs::attrs(&["The action with no parameters set.".into()])
     };
-    let header_doc = if a.free_headers {
-        "Adds a header of your own (the action takes any number)."
+    let header_doc = if a.params.iter().any(|p| p.free_headers) {
+        "Adds a header of your own (the action takes any number): custom headers go through this method."
     } else {
         "Adds a header the documentation does not list (e.g. one a newer Asterisk accepts)."
     };

@@ -59,9 +59,12 @@ pub fn class_name(flag: &str) -> String {
 
 /// Facts about one parameter or header, as doc lines.
 pub fn param_lines(spec: &Spec, owner: Releases, p: &Param, is_action: bool, enum_path: &str) -> Vec<String> {
-    let mut facts = vec![format!("`{}` header", p.name)];
+    let mut facts = vec![format!("`{}` header", p.wire_pattern())];
     if is_action {
         facts.push(if p.required { "required".into() } else { "optional".into() });
+    }
+    if p.numbered.is_some() {
+        facts.push("numbered by the item's position".into());
     }
     if p.multiple {
         facts.push("may repeat".into());

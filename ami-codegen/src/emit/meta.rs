@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs;
-use crate::model::{Origin, ParamKind, Releases, Spec};
+use crate::model::{Numbering, Origin, ParamKind, Releases, Spec};
 
 struct ReleaseConsts {
     sets: Vec<Releases>,
@@ -22,6 +22,14 @@ impl ReleaseConsts {
             }
         };
         format_ident!("R{}", i)
+    }
+}
+
+/// An [`Origin`] as a metadata value.
+fn origin(o: Origin) -> TokenStream {
+    match o {
+        Origin::Xml => quote!(Origin::Xml),
+        Origin::Fixup(f) => quote!(Origin::Fixup(#f)),
     }
 }
 
@@ -47,7 +55,28 @@ pub fn emit(spec: &Spec) -> TokenStream {
                 _ => p.values.iter().map(|v| v.name.as_str()).collect(),
             };
             let pr = rc.id(p.releases);
-            params.extend(quote!(ParamInfo { name: #pn, required: #required, multiple: #multiple, default: #default, values: &[#(#values),*], releases: #pr },));
+            let kind = match p.kind() {
+                ParamKind::Text => quote!(ParamKind::Text),
+                ParamKind::Bool(..) => quote!(ParamKind::Bool),
+                ParamKind::Enum => quote!(ParamKind::Enum),
+            };
+            let numbered = match &p.numbered {
+                Some(n) => {
+                    let (group, stem) = (&n.group, &n.stem);
+                    let numbering = match n.numbering {
+                        Numbering::Dashed => quote!(Numbering::Dashed),
+                        Numbering::Parenthesised => quote!(Numbering::Parenthesised),
+                    };
+                    quote!(Some(Numbered { group: #group, stem: #stem, numbering: #numbering }))
+                }
+                None => quote!(None),
+            };
+            let free = p.free_headers;
+            let origin = origin(p.origin);
+            params.extend(quote!(ParamInfo {
+                name: #pn, required: #required, multiple: #multiple, default: #default, values: &[#(#values),*],
+                releases: #pr, kind: #kind, numbered: #numbered, free_headers: #free, origin: #origin
+            },));
         }
         let list = match &a.list {
             Some(l) => {
@@ -70,11 +99,12 @@ pub fn emit(spec: &Spec) -> TokenStream {
         let expects_response = !a.empty_answer;
         let synopsis = a.prose.synopsis.clone().unwrap_or_default();
         let url = docs::doc_url(spec, "AMI_Actions", &a.name, a.releases);
+        let a_origin = origin(a.origin);
         actions.extend(quote! {
             ActionInfo {
                 name: #name, since: &[#(#since),*], releases: #rel, params: &[#params], list: #list,
                 follow_up: #follow_up, response_fields: &[#(#response),*], expects_response: #expects_response,
-                synopsis: #synopsis, doc_url: #url,
+                synopsis: #synopsis, doc_url: #url, origin: #a_origin,
             },
         });
     }
@@ -91,8 +121,9 @@ pub fn emit(spec: &Spec) -> TokenStream {
         } else {
             String::new()
         };
+        let e_origin = origin(e.origin);
         events.extend(quote! {
-            EventInfo { name: #name, classes: &[#(#classes),*], since: &[#(#since),*], releases: #rel, fields: &[#(#fields),*], synopsis: #synopsis, doc_url: #url },
+            EventInfo { name: #name, classes: &[#(#classes),*], since: &[#(#since),*], releases: #rel, fields: &[#(#fields),*], synopsis: #synopsis, doc_url: #url, origin: #e_origin },
         });
     }
     let mut consts = TokenStream::new();
@@ -103,7 +134,7 @@ pub fn emit(spec: &Spec) -> TokenStream {
     }
     let releases = &spec.releases;
     quote! {
-        use ami_core::typed::{self, ActionInfo, EventInfo, ListInfo, ParamInfo};
+        use ami_core::typed::{self, ActionInfo, EventInfo, ListInfo, Numbered, Numbering, Origin, ParamInfo, ParamKind};
 
         /// The Asterisk releases these types were generated from, oldest first.
         pub static RELEASES: &[&str] = &[#(#releases),*];

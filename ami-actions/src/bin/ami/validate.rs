@@ -7,7 +7,7 @@
 
 use ami_actions::ami_core::encode_action;
 use ami_actions::meta;
-use ami_actions::typed::{parse_bool, ActionInfo, ParamInfo};
+use ami_actions::typed::{parse_bool, ActionInfo, ParamInfo, ParamKind};
 use ami_actions::RawAction;
 
 use crate::args::SendArgs;
@@ -76,10 +76,12 @@ pub fn check(args: &SendArgs) -> Result<Checked, Failure> {
 fn build(info: &'static ActionInfo, params: &[(String, String)]) -> Result<RawAction, Failure> {
     let mut action = RawAction::new(info.name);
     let mut seen: Vec<&'static str> = Vec::new();
-    let free_form = info.params.iter().any(is_free_form);
+    // Numbered members already given, with their item number.
+    let mut numbered_seen: Vec<(&'static str, usize)> = Vec::new();
+    let free_headers = info.takes_free_headers();
     for (key, value) in params {
-        let Some(param) = info.params.iter().find(|p| !is_free_form(p) && name_matches(p, key)) else {
-            if free_form {
+        let Some((param, number)) = find_param(info, key) else {
+            if free_headers {
                 action.push(key.as_str(), value.as_str());
                 continue;
             }
@@ -91,11 +93,19 @@ fn build(info: &'static ActionInfo, params: &[(String, String)]) -> Result<RawAc
                 info.name
             )));
         };
-        // Numbered parameters (`Action-000000`, `UnitAmount(0)`) keep the
-        // number typed; others take the documented spelling.
-        let key = if is_numbered(param) { key.as_str() } else { param.name };
+        // A numbered member keeps the number typed; others take the documented spelling.
+        let key = match (param.numbered, number) {
+            (Some(n), Some(i)) => {
+                if numbered_seen.contains(&(param.name, i)) {
+                    return Err(Failure::usage(format!("{} given twice", n.header(i))));
+                }
+                numbered_seen.push((param.name, i));
+                n.header(i)
+            }
+            _ => param.name.to_string(),
+        };
         if seen.contains(&param.name) {
-            if !param.multiple && !is_numbered(param) {
+            if !param.multiple && param.numbered.is_none() {
                 return Err(Failure::usage(format!(
                     "{} given twice; only {} may repeat",
                     param.name,
@@ -123,6 +133,17 @@ fn build(info: &'static ActionInfo, params: &[(String, String)]) -> Result<RawAc
     Ok(action)
 }
 
+/// The parameter `key` names, as the metadata says: the same name ignoring
+/// case, or, for a member of a numbered group, its stem numbered the way the
+/// group numbers (then with the item number). Free-header placeholders are
+/// never matched by name: any name not documented goes to them.
+fn find_param(info: &'static ActionInfo, key: &str) -> Option<(&'static ParamInfo, Option<usize>)> {
+    info.params.iter().filter(|p| !p.free_headers).find_map(|p| match p.numbered {
+        Some(n) => n.index_of(key).map(|i| (p, Some(i))),
+        None => p.name.eq_ignore_ascii_case(key).then_some((p, None)),
+    })
+}
+
 fn repeatable(info: &ActionInfo) -> String {
     let names: Vec<&str> = info.params.iter().filter(|p| p.multiple).map(|p| p.name).collect();
     if names.is_empty() {
@@ -132,60 +153,18 @@ fn repeatable(info: &ActionInfo) -> String {
     }
 }
 
-/// Whether `key` names `param`: the same name ignoring case, or for a
-/// numbered parameter the same stem with any number.
-fn name_matches(param: &ParamInfo, key: &str) -> bool {
-    if param.name.eq_ignore_ascii_case(key) {
-        return true;
-    }
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if let Some(stem) = param.name.strip_suffix("-000000") {
-        // UpdateConfig: Action-000000, Cat-000001, ...
-        return key.len() == param.name.len()
-            && key[..stem.len()].eq_ignore_ascii_case(stem)
-            && key.as_bytes()[stem.len()] == b'-'
-            && digits(&key[stem.len() + 1..]);
-    }
-    if let Some(stem) = param.name.strip_suffix("(0)") {
-        // AOCMessage: UnitAmount(0), UnitType(1), ...
-        return key.len() > stem.len() + 2
-            && key.is_char_boundary(stem.len())
-            && key[..stem.len()].eq_ignore_ascii_case(stem)
-            && key[stem.len()..].starts_with('(')
-            && key.ends_with(')')
-            && digits(&key[stem.len() + 1..key.len() - 1]);
-    }
-    false
-}
-
-/// `Action-000000` or `UnitAmount(0)`: one parameter per number.
-fn is_numbered(param: &ParamInfo) -> bool {
-    param.name.ends_with("-000000") || param.name.ends_with("(0)")
-}
-
-/// `UserEvent`'s `Header1`: the documentation's stand-in for any header.
-fn is_free_form(param: &ParamInfo) -> bool {
-    let n = param.name;
-    n.len() > 6 && n[..6].eq_ignore_ascii_case("Header") && n[6..].bytes().all(|b| b.is_ascii_digit())
-}
-
-/// The documented values, unless they are a placeholder rather than a
-/// closed set (`Response code`, `system,call,log,...`).
+/// The documented values of a parameter the metadata types as an enum or a
+/// boolean; `None` for free text (the generator's fixups turned documented
+/// placeholders such as `Response code` into free text).
 pub fn closed_values(param: &ParamInfo) -> Option<&'static [&'static str]> {
-    let placeholder = param.values.iter().any(|v| v.contains(char::is_whitespace) || v.contains("..."));
-    (!param.values.is_empty() && !placeholder).then_some(param.values)
-}
-
-/// Whether the documented values are a boolean (`true`/`false`, `yes`/`no`):
-/// Asterisk reads those with `ast_true`, so `1`, `on`, `yes`... are fine.
-fn is_boolean(values: &[&str]) -> bool {
-    values.len() == 2 && values.iter().all(|v| parse_bool(v.as_bytes()).is_some())
+    (param.kind != ParamKind::Text && !param.values.is_empty()).then_some(param.values)
 }
 
 fn check_value(info: &ActionInfo, param: &ParamInfo, value: &str) -> Result<(), Failure> {
     let Some(values) = closed_values(param) else { return Ok(()) };
+    // A boolean is read with `ast_true`, so `1`, `on`, `yes`... are fine.
     let ok = values.iter().any(|v| v.eq_ignore_ascii_case(value.trim()))
-        || (is_boolean(values) && parse_bool(value.as_bytes()).is_some());
+        || (param.kind == ParamKind::Bool && parse_bool(value.as_bytes()).is_some());
     if ok {
         return Ok(());
     }
@@ -284,6 +263,59 @@ mod tests {
             .contains("no parameter"));
         let c = check(&args("UserEvent", &[("UserEvent", "Note"), ("Anything", "goes"), ("More", "too")])).unwrap();
         assert_eq!(headers(&c)[1], ("Anything", "goes"));
+    }
+
+    #[test]
+    fn numbered_and_free_params_come_from_the_metadata() {
+        // Every parameter the metadata flags numbered is accepted under its
+        // header for any item number, and sent with the number as typed.
+        let mut numbered = 0;
+        for info in meta::ACTIONS {
+            let required: Vec<(String, String)> =
+                info.params.iter().filter(|p| p.required).map(|p| (p.name.to_string(), value_for(p))).collect();
+            for p in info.params.iter().filter(|p| p.numbered.is_some()) {
+                let n = p.numbered.unwrap();
+                assert_eq!(n.index_of(p.name), Some(0), "{} {}: documented name is item 0", info.name, p.name);
+                for i in [0, 7, 12] {
+                    let mut params = required.clone();
+                    params.push((n.header(i).to_ascii_lowercase(), value_for(p)));
+                    let built = build(info, &params).unwrap_or_else(|e| panic!("{}: {}", info.name, e.message));
+                    assert!(built.headers().iter().any(|(k, _)| *k == n.header(i)), "{} {}", info.name, n.header(i));
+                }
+                numbered += 1;
+            }
+            // A free-header placeholder: any name goes through as given.
+            if info.params.iter().any(|p| p.free_headers) {
+                let mut params = required.clone();
+                params.push(("X-My-Own".into(), "1".into()));
+                let built = build(info, &params).unwrap();
+                assert!(built.headers().iter().any(|(k, v)| k == "X-My-Own" && v == "1"));
+            }
+        }
+        assert!(numbered >= 9, "UpdateConfig's 7 and AOCMessage's 2 numbered parameters: {numbered}");
+        let ue = meta::action("UserEvent").unwrap();
+        assert!(ue.takes_free_headers());
+        assert!(!meta::action("Hangup").unwrap().takes_free_headers());
+    }
+
+    fn value_for(p: &ParamInfo) -> String {
+        p.values.first().map_or("x", |v| v).to_string()
+    }
+
+    #[test]
+    fn aoc_units_are_numbered_in_parentheses() {
+        let c = check(&args(
+            "AOCMessage",
+            &[("Channel", "x"), ("MsgType", "E"), ("UnitAmount(0)", "3"), ("UnitType(0)", "1"), ("UnitAmount(1)", "4")],
+        ))
+        .unwrap();
+        assert_eq!(&headers(&c)[2..], [("UnitAmount(0)", "3"), ("UnitType(0)", "1"), ("UnitAmount(1)", "4")]);
+        assert!(err("AOCMessage", &[("MsgType", "E"), ("UnitAmount-000000", "3")]).contains("no parameter"));
+        let e = err(
+            "UpdateConfig",
+            &[("SrcFilename", "a"), ("DstFilename", "b"), ("Cat-000001", "x"), ("Cat-000001", "y")],
+        );
+        assert!(e.contains("Cat-000001 given twice"), "{e}");
     }
 
     #[test]

@@ -151,10 +151,10 @@ fn param_notes(info: &ActionInfo, p: &ParamInfo) -> Vec<String> {
         None if !p.values.is_empty() => notes.push(format!("e.g. {}", p.values.join(", "))),
         None => {}
     }
-    if p.name.ends_with("-000000") || p.name.ends_with("(0)") {
-        notes.push("numbered: one per number".to_string());
+    if let Some(n) = p.numbered {
+        notes.push(format!("numbered ({}): one per {}, counting from 0", n.pattern(), n.group));
     }
-    if info.name == "UserEvent" && p.name.starts_with("Header") {
+    if p.free_headers {
         notes.push("stands for any header: ami sends every Key=Value as given".to_string());
     }
     if p.releases != info.releases {
