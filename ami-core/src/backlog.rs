@@ -180,9 +180,10 @@ impl<T: Weighed> Backlog<T> {
         self.accept(item, weight);
     }
 
-    /// Whether more than half of either bound is in use.
-    pub(crate) fn is_half_full(&self) -> bool {
-        self.items * 2 > self.limits.max_items || self.bytes * 2 > self.limits.max_bytes
+    /// How full the fuller bound is, in quarters (0 to 4).
+    pub(crate) fn fill_quarters(&self) -> u8 {
+        let q = |used: usize, max: usize| (used.saturating_mul(4) / max.max(1)).min(4);
+        q(self.items, self.limits.max_items).max(q(self.bytes, self.limits.max_bytes)) as u8
     }
 
     /// The next entry, releasing what it held.

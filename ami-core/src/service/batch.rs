@@ -15,8 +15,8 @@ enum Item {
 pub(crate) struct Delivered {
     /// A queue whose consumer is gone (to prune from the list).
     pub(crate) abandoned: bool,
-    /// A queue more than half full.
-    pub(crate) filling: bool,
+    /// How full the fullest queue is, in quarters.
+    pub(crate) fill: u8,
 }
 
 /// Items collected by the reader between two deliveries.
@@ -68,7 +68,7 @@ impl Batch {
             }
             let filter = q.filter();
             if filter.is_all() {
-                done.filling |= q.push_all(self.items.iter().map(|i| queued(i, &chunk)));
+                done.fill = done.fill.max(q.push_all(self.items.iter().map(|i| queued(i, &chunk))));
                 continue;
             }
             self.wanted.clear();
@@ -90,7 +90,7 @@ impl Batch {
             }
             let picked = self.wanted.iter().map(|&n| &self.items[n]);
             if frame_bytes * 2 >= chunk.len() {
-                done.filling |= q.push_all(picked.map(|i| queued(i, &chunk)));
+                done.fill = done.fill.max(q.push_all(picked.map(|i| queued(i, &chunk))));
             } else {
                 // A small share of the chunk: a copy of its own, so that the
                 // queue never keeps a mostly foreign chunk alive.
@@ -107,7 +107,7 @@ impl Batch {
                     });
                 }
                 let own = Arc::new(own);
-                done.filling |= q.push_all(items.iter().map(|i| queued(i, &own)));
+                done.fill = done.fill.max(q.push_all(items.iter().map(|i| queued(i, &own))));
             }
         }
         self.items.clear();

@@ -217,11 +217,11 @@ impl Queue {
 
     /// Queues `items` (already filtered) under one lock; wakes the consumer
     /// if it sleeps. Connection notices are queued whatever the bounds.
-    /// Returns whether the queue is more than half full.
-    pub(crate) fn push_all(&self, items: impl IntoIterator<Item = Queued>) -> bool {
+    /// Returns how full the queue is, in quarters.
+    pub(crate) fn push_all(&self, items: impl IntoIterator<Item = Queued>) -> u8 {
         let mut st = lock(&self.state);
         if st.abandoned || st.closed {
-            return false;
+            return 0;
         }
         for item in items {
             match item {
@@ -232,7 +232,7 @@ impl Queue {
             }
         }
         let wake = st.waiting && !st.backlog.is_empty();
-        let filling = st.backlog.is_half_full();
+        let filling = st.backlog.fill_quarters();
         drop(st);
         if wake {
             self.not_empty.notify_one();
