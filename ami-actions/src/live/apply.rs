@@ -170,6 +170,8 @@ pub(crate) struct State {
     /// Collect changes (someone listens).
     pub(crate) record: bool,
     pub(crate) changes: Vec<Change>,
+    /// Channels the current event changed (see `touch`).
+    touched: Vec<String>,
 }
 
 /// How many hung-up uniqueids are remembered.
@@ -189,6 +191,7 @@ impl State {
             ended: VecDeque::new(),
             record: false,
             changes: Vec::new(),
+            touched: Vec::new(),
         }
     }
 
@@ -200,6 +203,13 @@ impl State {
 
     /// Applies one event. Events the state does not use are ignored.
     pub(crate) fn apply(&mut self, event: &Event) {
+        self.apply_event(event);
+        if !self.touched.is_empty() {
+            self.flush_touched();
+        }
+    }
+
+    fn apply_event(&mut self, event: &Event) {
         let now = &Now::default();
         if !self.ended.is_empty() {
             self.expire(Instant::now());
@@ -219,11 +229,12 @@ impl State {
             Event::NewExten(_) => {
                 let s = Snap::read_with(m, "", &["Application"]);
                 let app = s.extra(0);
-                if let Some(c) = self.upsert(&s, now) {
-                    if c.application.as_deref() != app {
-                        let app = app.map(str::to_owned);
-                        self.update(&s, |c| c.application = app);
-                    }
+                // The channel handle is let go before the update: a second
+                // handle would make the update copy the channel.
+                let differs = self.upsert(&s, now).is_some_and(|c| c.application.as_deref() != app);
+                if differs {
+                    let app = app.map(str::to_owned);
+                    self.update(&s, |c| c.application = app);
                 }
             }
             Event::VarSet(_) if self.options.track_variables => {
@@ -238,8 +249,7 @@ impl State {
                 let (Some(id), Some(new)) = (field(m, "Uniqueid"), field(m, "Newname")) else { return };
                 if let Some(c) = mutate(&mut self.snap.channels).get_mut(id) {
                     Arc::make_mut(c).name = new.to_owned();
-                    let c = c.clone();
-                    self.change(|| Change::ChannelUpdated(c));
+                    self.touch(id);
                 }
             }
             Event::Hold(_) | Event::Unhold(_) => {
@@ -509,7 +519,7 @@ impl State {
             }
             let c = existing.clone();
             if changed {
-                self.change(|| Change::ChannelUpdated(c.clone()));
+                self.touch(u);
             }
             if answered_now {
                 self.call_answered(&c.linkedid, now);
@@ -551,8 +561,25 @@ impl State {
         let Some(u) = s.uniqueid() else { return };
         if let Some(c) = mutate(&mut self.snap.channels).get_mut(u) {
             f(Arc::make_mut(c));
-            let c = c.clone();
-            self.change(|| Change::ChannelUpdated(c));
+            self.touch(u);
+        }
+    }
+
+    /// Notes that channel `u` changed: one `ChannelUpdated` per channel and
+    /// event, made once the event is applied (an `Arc` taken earlier would
+    /// make every later change to the channel copy it).
+    fn touch(&mut self, u: &str) {
+        if self.record && !self.touched.iter().any(|t| t == u) {
+            self.touched.push(u.to_owned());
+        }
+    }
+
+    /// Turns the channels touched by the event into `ChannelUpdated`s.
+    fn flush_touched(&mut self) {
+        for u in std::mem::take(&mut self.touched) {
+            if let Some(c) = self.snap.channels.get(&u) {
+                self.changes.push(Change::ChannelUpdated(c.clone()));
+            }
         }
     }
 
@@ -736,6 +763,13 @@ impl State {
     /// here, the rest (queue, parking, device and extension lists) as the
     /// events they are.
     pub(crate) fn seed_item(&mut self, m: Message) {
+        self.seed_one(m);
+        if !self.touched.is_empty() {
+            self.flush_touched();
+        }
+    }
+
+    fn seed_one(&mut self, m: Message) {
         let now = &Now::default();
         let name = m.event_name().unwrap_or_default();
         if name.eq_ignore_ascii_case("CoreShowChannel") {
@@ -771,7 +805,7 @@ impl State {
             }
         } else {
             drop(name);
-            self.apply(&Event::from_message(m));
+            self.apply_event(&Event::from_message(m));
         }
     }
 
