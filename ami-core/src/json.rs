@@ -150,16 +150,7 @@ pub fn write_message(out: &mut Vec<u8>, msg: &Message) {
         out.push(b':');
         match value {
             Value::One(s) => write_str(out, s),
-            Value::Many(v) => {
-                out.push(b'[');
-                for (k, s) in v.iter().enumerate() {
-                    if k > 0 {
-                        out.push(b',');
-                    }
-                    write_str(out, s);
-                }
-                out.push(b']');
-            }
+            Value::Many(v) => write_str_array(out, v.iter().map(|s| s.as_ref())),
         }
     }
     out.push(b'}');
@@ -182,6 +173,18 @@ pub fn to_string(msg: &Message) -> String {
     let mut out = Vec::with_capacity(msg.as_bytes().len() + 32);
     write_message(&mut out, msg);
     String::from_utf8(out).expect("JSON written from str is UTF-8")
+}
+
+/// Appends a JSON array of strings, each as [`write_str`] writes it.
+pub fn write_str_array<'a>(out: &mut Vec<u8>, items: impl IntoIterator<Item = &'a str>) {
+    out.push(b'[');
+    for (i, s) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_str(out, s);
+    }
+    out.push(b']');
 }
 
 /// Appends `s` as a JSON string: quotes, backslashes and every control
