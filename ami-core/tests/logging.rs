@@ -31,8 +31,7 @@ fn logs_connection_events_but_never_secrets() {
 
     let _ = Client::connect(&config).unwrap().login(&Login::new("admin", "hunter2-wrong"));
     let options = ServiceOptions::default()
-        .reconnect(Some(Backoff { initial: Duration::from_millis(10), max: Duration::from_millis(50) }))
-        .keepalive(None, Duration::from_secs(1));
+        .reconnect(Some(Backoff { initial: Duration::from_millis(10), max: Duration::from_millis(50) }));
     let ami = Service::new(config, Login::new("admin", "admin-secret").md5(), options);
     let all = ami.subscribe(Filter::all());
     ami.start().unwrap();

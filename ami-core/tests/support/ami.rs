@@ -40,11 +40,11 @@ pub fn next_event_named(s: &mut Session, name: &str) -> Message {
     }
 }
 
-/// Service options that reconnect quickly and send no keepalive.
+/// The options users get (keepalive on, the default queue bounds and
+/// policy), reconnecting quickly so that tests do not wait on the backoff.
 pub fn fast_reconnect() -> ServiceOptions {
     ServiceOptions::default()
         .reconnect(Some(Backoff { initial: Duration::from_millis(20), max: Duration::from_millis(200) }))
-        .keepalive(None, Duration::from_secs(1))
 }
 
 /// A started service with a catch-all subscription made before the login.
