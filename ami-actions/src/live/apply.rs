@@ -289,12 +289,10 @@ impl State {
                 self.upsert(&caller, now);
                 self.upsert(&dest, now);
                 let status = dest.extra(0).map(str::to_owned);
-                if let Some(call) = caller.linkedid().or(dest.linkedid()).and_then(|l| self.snap.calls.get(l)).cloned()
-                {
-                    let mut call = (*call).clone();
-                    call.dial_status = status;
-                    let call = Arc::new(call);
-                    mutate(&mut self.snap.calls).insert(call.linkedid.clone(), call.clone());
+                let linkedid = caller.linkedid().or(dest.linkedid());
+                if let Some(call) = linkedid.and_then(|l| mutate(&mut self.snap.calls).get_mut(l)) {
+                    Arc::make_mut(call).dial_status = status;
+                    let call = call.clone();
                     self.change(|| Change::CallUpdated(call));
                 }
             }
@@ -638,12 +636,18 @@ impl State {
         if let Some(b) = removed.as_ref().and_then(|c| c.bridge.clone()) {
             self.leave_bridge(&b, u);
         }
-        for q in self.snap.queues.clone().keys() {
-            let has = self.snap.queues[q].callers.iter().any(|c| c.uniqueid == u);
-            if has {
-                self.queue_mut(q).callers.retain(|c| c.uniqueid != u);
-                self.queue_changed(q);
-            }
+        // The queues it waited in, found first: a second handle on the map
+        // would make the change below copy it.
+        let waited_in: Vec<String> = self
+            .snap
+            .queues
+            .values()
+            .filter(|q| q.callers.iter().any(|c| c.uniqueid == u))
+            .map(|q| q.name.clone())
+            .collect();
+        for q in &waited_in {
+            self.queue_mut(q).callers.retain(|c| c.uniqueid != u);
+            self.queue_changed(q);
         }
         if self.snap.parked.contains_key(u) {
             Arc::make_mut(&mut self.snap.parked).remove(u);
