@@ -69,8 +69,8 @@ fn run() -> Result<bool, Box<dyn Error>> {
     println!("agent answered on {}; dialling {customer}", outcome.channel().unwrap_or_default());
     // The agent channel's Linkedid.
     let linkedid = outcome.uniqueid().map(|u| u.into_owned());
-    while let Some(message) = ami.next_event_until(until)? {
-        match Event::from_message(message) {
+    while let Some(message) = ami.next_event_timeout(until.saturating_duration_since(Instant::now()))? {
+        match Event::from(message) {
             Event::DialBegin(d) if same(d.linkedid(), &linkedid) => {
                 println!("customer ringing on {}", d.dest_channel().unwrap_or_default());
             }

@@ -49,7 +49,7 @@ fn run() -> Result<(), Box<dyn Error>> {
         println!("no queues");
     }
     for item in status.items() {
-        match Event::from_message(item.clone()) {
+        match Event::from(item.clone()) {
             // Asterisk's XML does not document QueueParams' `Queue` header;
             // every header stays reachable through `message()`.
             Event::QueueParams(q) => println!(

@@ -54,7 +54,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     let until = Instant::now() + Duration::from_secs(2);
     let mut seen = 0;
-    while let Some(event) = ami.next_event_until(until)? {
+    while let Some(event) = ami.next_event_timeout(until.saturating_duration_since(Instant::now()))? {
         seen += 1;
         let name = event.event_name().unwrap_or_default().into_owned();
         let channel = event.get_str("Channel").map(|c| format!(" {c}")).unwrap_or_default();

@@ -63,7 +63,7 @@ fn each_event(bytes: &[u8], mut each: impl FnMut(Event)) -> usize {
         }
         while let Some(m) = d.decode().expect("the corpus decodes") {
             if m.contains("Event") {
-                each(Event::from_message(m));
+                each(Event::from(m));
                 n += 1;
             }
         }
@@ -123,7 +123,7 @@ fn main() {
     let channels: Vec<Event> = (0..10_000)
         .map(|i| {
             let id = format!("1700000000.{i}");
-            Event::from_message(Message::from_pairs([
+            Event::from(Message::from_pairs([
                 ("Event", "Newchannel"),
                 ("Privilege", "call,all"),
                 ("Channel", &format!("PJSIP/{}-{i:08x}", 1000 + i % 500)),

@@ -4,10 +4,10 @@
 //!
 //! `cargo bench -p ami-actions --bench service_vs_session`
 //!
-//! - session: one thread, `Session::next_event` + `Event::from_message`.
+//! - session: one thread, `Session::next_event` + `Event::from`.
 //! - service: the reader thread, one catch-all subscription (default
 //!   limits and policy, keepalive on), and a consumer thread doing
-//!   `Subscription::recv` + `Event::from_message`.
+//!   `Subscription::recv` + `Event::from`.
 //!
 //! Each path runs three times, alternating; the best run of each is
 //! reported with its peak resident memory (the high-water mark is reset
@@ -113,7 +113,7 @@ fn session_run(port: u16, total: usize) -> Run {
     let (mut received, mut typed) = (0usize, 0usize);
     while received < total {
         let m = session.next_event().expect("the session reads every event");
-        if !Event::from_message(m).is_unknown() {
+        if !Event::from(m).is_unknown() {
             typed += 1;
         }
         received += 1;
@@ -134,7 +134,7 @@ fn service_run(port: u16, total: usize) -> Run {
     while received + (dropped as usize) < total {
         match events.recv_timeout(Duration::from_secs(30)).expect("open").expect("events keep coming") {
             Incoming::Event(m) => {
-                if !Event::from_message(m).is_unknown() {
+                if !Event::from(m).is_unknown() {
                     typed += 1;
                 }
                 received += 1;

@@ -1,5 +1,5 @@
 //! Typed decode throughput over the 51 MB corpus of a real Asterisk 22:
-//! framing plus `Event::from_message`, in memory. Prints events/s.
+//! framing plus `Event::from`, in memory. Prints events/s.
 //!
 //! `cargo bench -p ami-actions --bench typed_decode`
 
@@ -44,7 +44,7 @@ fn main() {
             if m.event_name().is_none() {
                 continue;
             }
-            let ev = Event::from_message(m);
+            let ev = Event::from(m);
             unknown += ev.is_unknown() as usize;
             n += 1;
         }
@@ -61,7 +61,7 @@ fn main() {
             msgs.push(m);
         }
         let start = Instant::now();
-        let typed: Vec<Event> = msgs.into_iter().map(Event::from_message).collect();
+        let typed: Vec<Event> = msgs.into_iter().map(Event::from).collect();
         best_dispatch = best_dispatch.min(start.elapsed().as_secs_f64());
         std::hint::black_box(typed);
     }

@@ -9,7 +9,7 @@
 //! - [`events`]: one struct per event, a typed view over the [`Message`]:
 //!   an accessor per documented header, every other header still reachable
 //!   through `message()`, and nothing fails when a header is missing.
-//! - [`Event`]: every event type plus `Unknown`; [`Event::from_message`]
+//! - [`Event`]: every event type plus `Unknown`; `Event::from(message)`
 //!   never fails.
 //! - [`responses`]: one typed view per action whose success carries data
 //!   (`Getvar`'s `Value`, `CoreStatus`, `GetConfig`...), over the
@@ -114,7 +114,7 @@
 //! let outcome = session.originate(&originate, None)?;
 //! println!("the call {outcome}");
 //! loop {
-//!     if let Event::Hangup(ev) = Event::from_message(session.next_event()?) {
+//!     if let Event::Hangup(ev) = Event::from(session.next_event()?) {
 //!         println!("hangup {:?} cause {:?}", ev.channel(), ev.cause_txt());
 //!         break;
 //!     }
@@ -143,12 +143,12 @@
 //! use ami_actions::{Event, HangupCause, Message};
 //!
 //! let msg = Message::from_pairs([("Event", "Hangup"), ("Cause", "17"), ("Cause-txt", "User busy")]);
-//! let Event::Hangup(h) = Event::from_message(msg) else { unreachable!() };
+//! let Event::Hangup(h) = Event::from(msg) else { unreachable!() };
 //! assert_eq!(h.cause(), Some(HangupCause::UserBusy));
 //! assert_eq!(h.message().get_str("Cause").as_deref(), Some("17"));
 //!
 //! let done = Message::from_pairs([("Event", "CoreShowChannelsComplete"), ("ListItems", "3")]);
-//! let Event::CoreShowChannelsComplete(done) = Event::from_message(done) else { unreachable!() };
+//! let Event::CoreShowChannelsComplete(done) = Event::from(done) else { unreachable!() };
 //! assert_eq!(done.list_items(), Some(3));
 //! ```
 //!
@@ -233,7 +233,32 @@
 //! ```
 //! let e = ami_actions::actions::UserEvent::new("Note").header("One", "1");
 //! ```
+//!
+//! # Naming
+//!
+//! Builders (settings such as [`Config`], [`Login`], [`service::ServiceOptions`],
+//! and every action) are chained methods that take `self` and are named
+//! after what they set: `Config::response_timeout`, `Originate::context`.
+//! Readers are named after what they return, never with `get_`:
+//! `Config::host`, `Message::action_id`, `Hangup::cause`; yes/no questions
+//! start with `is_` (`Config::is_tls`). `Message::get` gives a header's
+//! raw bytes and `get_str` its text (on [`Response`] too).
+//!
+//! # Features
+//!
+//! - `tls` (default): TLS connections through native-tls.
+//! - `cli` (default): what the `ami` binary needs: `testkit` and gzip
+//!   (flate2). A library user who wants neither takes
+//!   `default-features = false, features = ["tls"]`.
+//! - `testkit`: [`testkit::FakeAsterisk`], an in-process AMI server that
+//!   behaves like Asterisk 22, for tests.
+//! - `serde`: `Serialize`/`Deserialize` for [`Event`] and every generated
+//!   event and response type, in the shape of [`json`].
+//!
+//! ami-core's `log` feature (connection events through the `log` facade,
+//! never secrets) is turned on by depending on `ami-core` with it.
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // What a program needs, at the root; the rest of ami-core (the codec:
 // `Decoder`, `ActionWriter`, `Headers`...) through `ami_actions::ami_core`.
@@ -241,6 +266,7 @@
 /// action id numbering and the limits, for programs that work at that level.
 pub use ami_core;
 #[cfg(feature = "testkit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testkit")))]
 pub use ami_core::testkit;
 pub use ami_core::{
     command_output, Action, Banner, Client, Config, EncodeError, EnvError, Error, HangupCause, Header, ListCut, Login,
@@ -298,12 +324,14 @@ macro_rules! __ami_event {
             }
         }
         #[cfg(feature = "serde")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
         impl serde::Serialize for $ty {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 crate::serde_support::serialize_message(&self.msg, s)
             }
         }
         #[cfg(feature = "serde")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
         impl<'de> serde::Deserialize<'de> for $ty {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 crate::serde_support::deserialize_event(d)
@@ -374,12 +402,14 @@ macro_rules! __ami_enum {
             }
         }
         #[cfg(feature = "serde")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
         impl serde::Serialize for $ty {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
             }
         }
         #[cfg(feature = "serde")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
         impl<'de> serde::Deserialize<'de> for $ty {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 crate::serde_support::deserialize_enum(d)
@@ -427,15 +457,10 @@ pub mod subscribe;
 #[cfg(feature = "serde")]
 mod serde_support;
 
+/// Never fails: see `Event::from(message)`.
 impl typed::FromMessage for Event {
     fn from_message(msg: Message) -> Result<Self, Message> {
-        Ok(Event::from_message(msg))
-    }
-}
-
-impl From<Message> for Event {
-    fn from(msg: Message) -> Event {
-        Event::from_message(msg)
+        Ok(Event::from(msg))
     }
 }
 

@@ -76,14 +76,16 @@ pub(crate) fn deserialize_enum<'de, D: Deserializer<'de>, T: AmiEnum>(d: D) -> R
     Ok(T::from_value(&s))
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl serde::Serialize for crate::Event {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         serialize_message(self.message(), s)
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl<'de> Deserialize<'de> for crate::Event {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(crate::Event::from_message(deserialize_message(d)?))
+        Ok(crate::Event::from(deserialize_message(d)?))
     }
 }

@@ -141,7 +141,7 @@ impl ServiceExt for Service {
     }
 
     fn on_any(&self, mut handler: impl FnMut(Event) + Send + 'static) -> HandlerId {
-        self.on_any_event(move |m| handler(Event::from_message(m.clone())))
+        self.on_any_event(move |m| handler(Event::from(m.clone())))
     }
 
     fn subscribe_to<E: EventType + 'static>(&self) -> TypedSubscription<E> {
@@ -153,6 +153,6 @@ impl ServiceExt for Service {
     }
 
     fn subscribe_events(&self, filter: Filter) -> TypedSubscription<Event> {
-        TypedSubscription { inner: self.subscribe(filter), convert: Event::from_message, _event: PhantomData }
+        TypedSubscription { inner: self.subscribe(filter), convert: Event::from, _event: PhantomData }
     }
 }

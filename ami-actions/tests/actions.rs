@@ -241,7 +241,7 @@ fn metadata_tables() {
 fn every_event_type_round_trips_through_the_enum() {
     for info in meta::EVENTS {
         let m = ami_actions::Message::from_pairs([("Event", info.name.to_ascii_uppercase())]);
-        let ev = Event::from_message(m.clone());
+        let ev = Event::from(m.clone());
         assert_eq!(ev.type_name(), Some(info.name));
         assert_eq!(ev.into_message(), m);
     }

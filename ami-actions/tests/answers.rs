@@ -151,7 +151,7 @@ fn follow_up_events_arrive_after_the_response_and_are_typed() {
     let r = s.send(&action).unwrap();
     assert!(!r.is_list());
     let id = r.message().action_id().unwrap().into_owned();
-    match Event::from_message(s.next_event_timeout(Duration::from_secs(10)).unwrap().expect("the FAXStats event")) {
+    match Event::from(s.next_event_timeout(Duration::from_secs(10)).unwrap().expect("the FAXStats event")) {
         Event::FAXStats(e) => {
             assert_eq!(e.message().action_id().as_deref(), Some(id.as_str()));
             assert_eq!(e.current_sessions(), Some(0));
@@ -159,7 +159,7 @@ fn follow_up_events_arrive_after_the_response_and_are_typed() {
         other => panic!("{other:?}"),
     }
     s.send(&actions::WaitEvent::new("1")).unwrap();
-    let ev = Event::from_message(s.next_event_timeout(Duration::from_secs(10)).unwrap().expect("WaitEventComplete"));
+    let ev = Event::from(s.next_event_timeout(Duration::from_secs(10)).unwrap().expect("WaitEventComplete"));
     assert!(matches!(ev, Event::WaitEventComplete(_)), "{ev:?}");
     assert_eq!(actions::FAXStats::info().follow_up, Some("FAXStats"));
 }

@@ -37,7 +37,7 @@ fn check(msgs: Vec<Message>, c: &mut Counts) {
         }
         let original = m.clone();
         c.events += 1;
-        let ev = Event::from_message(m);
+        let ev = Event::from(m);
         let raw = ev.message();
         assert_eq!(raw, &original, "message changed by decoding");
         c.headers += raw.len();
@@ -144,7 +144,7 @@ fn transcript_answers_match_their_actions() {
                 }
                 (None, None) => panic!("{}: {event} in the answer to {action}, which has no list", f.display()),
             }
-            let ev = Event::from_message(m.clone());
+            let ev = Event::from(m.clone());
             let info = meta::event(ev.type_name().expect("typed")).unwrap();
             // Only the events added from the wire (they have no page on
             // docs.asterisk.org); the XML's own events have gaps of their own.
@@ -234,7 +234,7 @@ fn typed_accessors_read_real_events() {
     let msgs = support::messages(&support::corpus());
     let mut seen = 0;
     for m in msgs {
-        match Event::from_message(m) {
+        match Event::from(m) {
             Event::DialEnd(e) if seen & 1 == 0 => {
                 assert!(e.dial_status().is_some());
                 assert!(e.dest_channel().is_some());
@@ -277,14 +277,14 @@ fn unknown_and_odd_events_never_fail() {
     ];
     for raw in odd {
         let m = Message::from_frame(raw.to_vec());
-        let ev = Event::from_message(m.clone());
+        let ev = Event::from(m.clone());
         assert_eq!(ev.message(), &m);
         assert_eq!(ev.clone().into_message(), m);
     }
-    let ev = Event::from_message(Message::from_frame(b"Event: hangup\r\nno colon line\r\nChannel:".to_vec()));
+    let ev = Event::from(Message::from_frame(b"Event: hangup\r\nno colon line\r\nChannel:".to_vec()));
     let Event::Hangup(h) = ev else { panic!("case-insensitive dispatch") };
     assert_eq!(h.channel().as_deref(), Some(""));
     assert_eq!(h.cause(), None);
     assert!(typed::undocumented(h.message(), events::Hangup::info().fields).any(|x| x.is_bare_line()));
-    assert!(Event::from_message(Message::from_frame(b"Event: SomethingNew".to_vec())).is_unknown());
+    assert!(Event::from(Message::from_frame(b"Event: SomethingNew".to_vec())).is_unknown());
 }

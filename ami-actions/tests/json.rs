@@ -61,7 +61,7 @@ fn shape_of(v: &serde_json::Value) -> Vec<(String, Vec<String>)> {
 /// Serde writes the same text and reads the event back byte for byte.
 #[cfg(feature = "serde")]
 fn through_serde(from: &str, m: &Message, text: &str) {
-    let event = ami_actions::Event::from_message(m.clone());
+    let event = ami_actions::Event::from(m.clone());
     let serde_text = serde_json::to_string(&event).unwrap();
     assert_eq!(serde_text, text, "{from}: serde writes the same shape");
     let again: ami_actions::Event = serde_json::from_str(&serde_text).unwrap();

@@ -33,7 +33,7 @@ fn the_corpus_slice_ends_empty_and_every_call_has_its_cause() {
     let events = events_of(&support::corpus());
     let mut peak_channels = 0;
     for e in &events {
-        live.apply(&Event::from_message(e.clone()));
+        live.apply(&Event::from(e.clone()));
         peak_channels = peak_channels.max(live.snapshot().channels.len());
     }
     let end = live.snapshot();
@@ -110,7 +110,7 @@ fn replay_checked(events: &[Message]) {
     let live = LiveState::new(LiveOptions::default());
     let mut hung_up = HashSet::new();
     for e in events {
-        live.apply(&Event::from_message(e.clone()));
+        live.apply(&Event::from(e.clone()));
         if e.event_name().as_deref() == Some("Hangup") {
             hung_up.insert(channel_of(e).unwrap_or_default());
         }

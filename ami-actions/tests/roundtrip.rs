@@ -30,8 +30,11 @@ fn sent(fake: &FakeAsterisk, action: &str) -> Message {
 fn wait_event<T>(s: &mut Session, mut pick: impl FnMut(Event) -> Option<T>) -> T {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let m = s.next_event_until(deadline).unwrap().expect("event within 10 s");
-        if let Some(t) = pick(Event::from_message(m)) {
+        let m = s
+            .next_event_timeout(deadline.saturating_duration_since(Instant::now()))
+            .unwrap()
+            .expect("event within 10 s");
+        if let Some(t) = pick(Event::from(m)) {
             return t;
         }
     }
@@ -128,7 +131,7 @@ fn setvar_getvar_and_dbget() {
     assert_eq!(wire.get_str("Value").as_deref(), Some("hello"));
     assert!(wire.get("Channel").is_none());
     let r = s.send(&actions::Getvar::new("GLOBALVAR")).unwrap();
-    assert_eq!(r.get("Value").as_deref(), Some("hello"));
+    assert_eq!(r.get_str("Value").as_deref(), Some("hello"));
 
     s.send(&actions::DBPut::new("fam", "key").val("val")).unwrap();
     let action = actions::DBGet::new("fam", "key");

@@ -14,7 +14,7 @@ fn debug_of_every_event_type_hides_its_secrets_and_nothing_else() {
             info.fields.iter().enumerate().map(|(i, f)| (f.to_string(), format!("value{i}x{}", info.name))).collect();
         let mut pairs = vec![("Event".to_string(), info.name.to_string())];
         pairs.extend(values.iter().cloned());
-        let shown = format!("{:?}", Event::from_message(Message::from_pairs(pairs)));
+        let shown = format!("{:?}", Event::from(Message::from_pairs(pairs)));
         for (field, value) in &values {
             let secret = is_secret(Some(info.name), field);
             assert_eq!(!shown.contains(value.as_str()), secret, "{}.{field} in {shown}", info.name);

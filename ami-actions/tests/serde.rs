@@ -9,7 +9,7 @@ fn events_serialize_as_header_maps_and_back() {
         b"Event: Newexten\r\nPrivilege: dialplan,all\r\nChannel: PJSIP/1\r\nChanVariable: a=1\r\nChanVariable: b=2"
             .to_vec(),
     );
-    let ev = Event::from_message(m.clone());
+    let ev = Event::from(m.clone());
     let json = serde_json::to_value(&ev).unwrap();
     assert_eq!(json["Event"], "Newexten");
     assert_eq!(json["ChanVariable"], serde_json::json!(["a=1", "b=2"]));

@@ -50,7 +50,7 @@ fn check_typed(msgs: &[Message], table: &HashMap<&str, Vec<&TypedField<Event>>>,
         if m.event_name().is_none() {
             continue;
         }
-        let ev = Event::from_message(m.clone());
+        let ev = Event::from(m.clone());
         let Some(name) = ev.type_name() else { continue };
         for t in table.get(name).into_iter().flatten() {
             let Some(raw) = ev.message().get(t.field) else { continue };
@@ -202,7 +202,7 @@ fn every_numeric_looking_header_is_decided() {
 fn accessors_give_the_values_asterisk_sent() {
     let mut seen = 0u32;
     for m in support::messages(&support::corpus()) {
-        match Event::from_message(m) {
+        match Event::from(m) {
             Event::Hangup(e) if seen & 1 == 0 && e.message().get_str("Cause").as_deref() == Some("16") => {
                 assert_eq!(e.cause(), Some(HangupCause::NormalClearing));
                 assert_eq!(e.cause().map(HangupCause::code), Some(16));
@@ -252,7 +252,7 @@ fn transcript_values_read_as_documented() {
     let msgs = transcripts();
     let mut seen = 0u32;
     for m in msgs {
-        match Event::from_message(m) {
+        match Event::from(m) {
             Event::CoreShowChannel(e) if seen & 1 == 0 => {
                 let raw = e.message().get_str("Duration").unwrap().into_owned();
                 let d = e.duration().unwrap();
@@ -291,7 +291,7 @@ fn transcript_values_read_as_documented() {
 
 #[test]
 fn placeholders_and_malformed_values_are_none() {
-    let ev = |s: &str| Event::from_message(Message::from_frame(s.as_bytes().to_vec()));
+    let ev = |s: &str| Event::from(Message::from_frame(s.as_bytes().to_vec()));
     let Event::Hangup(h) = ev("Event: Hangup\r\nCause: <unknown>\r\nChannelState: x6\r\nPriority: (null)") else {
         panic!()
     };
@@ -319,7 +319,7 @@ fn placeholders_and_malformed_values_are_none() {
 
 #[test]
 fn typed_value_reads_by_name_through_the_table() {
-    let e = Event::from_message(Message::from_pairs([
+    let e = Event::from(Message::from_pairs([
         ("Event", "Hangup"),
         ("Cause", "17"),
         ("ChannelState", "6"),
@@ -334,7 +334,7 @@ fn typed_value_reads_by_name_through_the_table() {
         assert!(ami_actions::meta::event(t.event).is_some_and(|i| i.fields.contains(&t.field)), "{t:?}");
     }
     let wall: WallClock = "2026-11-22 22:14:31".parse().unwrap();
-    let cdr = Event::from_message(Message::from_pairs([("Event", "Cdr"), ("EndTime", "2026-11-22 22:14:31")]));
+    let cdr = Event::from(Message::from_pairs([("Event", "Cdr"), ("EndTime", "2026-11-22 22:14:31")]));
     assert_eq!(cdr.typed_value("EndTime"), Some(ami_actions::typed::Value::WallClock(wall)));
     let Event::Cdr(c) = cdr else { panic!() };
     let _: Option<WallClock> = c.end_time();
@@ -353,7 +353,7 @@ fn serde_keeps_typed_headers_as_text() {
         ("Priority", "<unknown>"),
         ("Timestamp", "1795385000.225046"),
     ]);
-    let ev = Event::from_message(m.clone());
+    let ev = Event::from(m.clone());
     let json = serde_json::to_value(&ev).unwrap();
     assert_eq!(json["Cause"], "16");
     assert_eq!(json["ChannelState"], "06");

@@ -74,7 +74,7 @@ pub trait Action {
     /// let mut ami = Client::connect(&Config::new("127.0.0.1", fake.addr().port()))?
     ///     .login(&Login::new("admin", "admin-secret").events_off())?;
     /// let pong = ami.send(&RawAction::new("Ping").with_action_id("crm-42"))?;
-    /// assert_eq!(pong.get("ActionID").as_deref(), Some("crm-42"));
+    /// assert_eq!(pong.get_str("ActionID").as_deref(), Some("crm-42"));
     /// let wire = fake.requests().last().unwrap().message.get_str("ActionID").unwrap().into_owned();
     /// assert_eq!(wire, format!("{}:crm-42", ami.action_id_prefix()));
     /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::action::{Action, RawAction};
 use crate::action_id::own_action_id;
@@ -87,7 +87,7 @@ impl fmt::Debug for Login {
 /// println!("AMI {}", client.banner().version().unwrap_or("?"));
 /// let mut session = client.login(&Login::new("admin", "secret"))?;
 /// let pong = session.send(&RawAction::new("Ping"))?;
-/// assert_eq!(pong.get("Ping").as_deref(), Some("Pong"));
+/// assert_eq!(pong.get_str("Ping").as_deref(), Some("Pong"));
 /// session.logoff()?;
 /// # Ok::<(), ami_core::Error>(())
 /// ```
@@ -131,7 +131,7 @@ impl Client {
         if login.md5 {
             let challenge = RawAction::new("Challenge").header("AuthType", "MD5");
             let answer = self.conn.request(&challenge, timeout, Phase::Login)?;
-            let challenge = answer.get("Challenge").unwrap_or_default().into_owned();
+            let challenge = answer.get_str("Challenge").unwrap_or_default().into_owned();
             let key = md5::compute(format!("{challenge}{}", login.secret));
             action = action.header("AuthType", "MD5").header("Key", format!("{key:x}"));
         } else {
@@ -165,9 +165,10 @@ impl Client {
 ///
 /// Events that arrive while an action waits for its answer, including those
 /// that came in the same read as the login response, are queued and read
-/// afterwards with [`next_event`](Session::next_event),
-/// [`next_event_timeout`](Session::next_event_timeout) or
-/// [`try_next_event`](Session::try_next_event). The queue is bounded
+/// afterwards with [`next_event`](Session::next_event) (blocks),
+/// [`next_event_timeout`](Session::next_event_timeout) (waits at most that
+/// long; `Duration::ZERO` to poll) or [`events`](Session::events) (an
+/// iterator). The queue is bounded
 /// ([`Config::event_queue`](crate::Config::event_queue)); past its bounds
 /// arriving events are dropped, counted in
 /// [`dropped_events`](Session::dropped_events), and reported in-band: the
@@ -308,7 +309,8 @@ impl Session {
         Ok(OriginateOutcome::of(queued, event))
     }
 
-    /// Blocks until an event arrives.
+    /// Blocks until an event arrives. `Err(Error::EventsDropped)` marks a
+    /// gap in the queue (the session goes on).
     pub fn next_event(&mut self) -> Result<Message, Error> {
         match self.conn.next_event(None)? {
             Some(e) => Ok(e),
@@ -316,20 +318,11 @@ impl Session {
         }
     }
 
-    /// Waits up to `timeout` for an event; `Ok(None)` if none came.
+    /// Waits up to `timeout` for an event; `Ok(None)` if none came. With
+    /// [`Duration::ZERO`] it returns an event already received (queued, or
+    /// whole in the read buffer) without waiting on the network.
     pub fn next_event_timeout(&mut self, timeout: Duration) -> Result<Option<Message>, Error> {
         self.conn.next_event(deadline(Some(timeout)))
-    }
-
-    /// Waits until `until` for an event; `Ok(None)` if none came.
-    pub fn next_event_until(&mut self, until: Instant) -> Result<Option<Message>, Error> {
-        self.conn.next_event(Some(until))
-    }
-
-    /// An event already received, without waiting on the network; `Ok(None)`
-    /// when none is. `Err(Error::EventsDropped)` marks a gap in the queue.
-    pub fn try_next_event(&mut self) -> Result<Option<Message>, Error> {
-        self.conn.try_next_event()
     }
 
     /// Blocks for each next event; ends after the first error other than

@@ -197,13 +197,8 @@ impl Config {
         self.port
     }
 
-    /// The timeouts in force.
-    pub fn get_timeouts(&self) -> &Timeouts {
-        &self.timeouts
-    }
-
-    /// The TLS settings, if TLS is on.
-    pub fn get_tls(&self) -> Option<&TlsConfig> {
-        self.tls.as_ref()
+    /// Whether the connection uses TLS.
+    pub fn is_tls(&self) -> bool {
+        self.tls.is_some()
     }
 }

@@ -304,13 +304,6 @@ impl Connection {
         }
     }
 
-    pub(crate) fn try_next_event(&mut self) -> Result<Option<Message>, Error> {
-        if self.events.is_empty() {
-            self.absorb_buffered();
-        }
-        self.pop_event()
-    }
-
     pub(crate) fn queued_events(&self) -> usize {
         self.events.items()
     }

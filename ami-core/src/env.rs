@@ -69,7 +69,7 @@ impl Config {
     ///     vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
     /// })?;
     /// assert_eq!((config.host(), config.port()), ("pbx.example.com", DEFAULT_TLS_PORT));
-    /// assert!(config.get_tls().is_some());
+    /// assert!(config.is_tls());
     ///
     /// let err = Config::from_lookup(|name| (name == "AMI_PORT").then(|| "http".to_string())).unwrap_err();
     /// assert_eq!(err.variable, "AMI_PORT");
@@ -170,15 +170,15 @@ mod tests {
     #[test]
     fn config_defaults_and_values() {
         let c = Config::from_lookup(vars(&[])).unwrap();
-        assert_eq!((c.host(), c.port(), c.get_tls().is_some()), ("127.0.0.1", DEFAULT_PORT, false));
+        assert_eq!((c.host(), c.port(), c.is_tls()), ("127.0.0.1", DEFAULT_PORT, false));
         let c = Config::from_lookup(vars(&[("AMI_HOST", ""), ("AMI_PORT", ""), ("AMI_CA_FILE", "/ca.pem")])).unwrap();
-        assert_eq!((c.host(), c.port(), c.get_tls().is_some()), ("127.0.0.1", DEFAULT_PORT, false));
+        assert_eq!((c.host(), c.port(), c.is_tls()), ("127.0.0.1", DEFAULT_PORT, false));
         let c = Config::from_lookup(vars(&[("AMI_TLS", "yes"), ("AMI_CA_FILE", "/ca.pem"), ("AMI_PORT", " 7000 ")]))
             .unwrap();
         assert_eq!(c.port(), 7000);
-        assert_eq!(c.get_tls().unwrap().ca_files(), [std::path::PathBuf::from("/ca.pem")]);
+        assert_eq!(c.tls.as_ref().unwrap().ca_files(), [std::path::PathBuf::from("/ca.pem")]);
         let c = Config::from_lookup(vars(&[("AMI_TLS", "off")])).unwrap();
-        assert!(c.get_tls().is_none());
+        assert!(!c.is_tls());
     }
 
     #[test]

@@ -52,8 +52,10 @@ impl Response {
         &self.message
     }
 
-    /// A header of the response (case-insensitive), as text.
-    pub fn get(&self, name: &str) -> Option<Cow<'_, str>> {
+    /// A header of the response (case-insensitive), as text: the same as
+    /// [`Message::get_str`] on [`message`](Response::message), which also
+    /// gives the raw bytes ([`Message::get`]).
+    pub fn get_str(&self, name: &str) -> Option<Cow<'_, str>> {
         self.message.get_str(name)
     }
 

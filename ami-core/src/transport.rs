@@ -51,8 +51,10 @@ impl Transport for TcpStream {
 
 /// One impl for every TLS stream over a [`Transport`]: over a [`TcpStream`]
 /// you opened yourself, and over the socket [`Client::connect`](crate::Client::connect)
-/// opens. Timeouts apply to the stream underneath.
+/// opens. Timeouts apply to the stream underneath. Needs the `tls` feature
+/// (on by default).
 #[cfg(feature = "tls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
 impl<S: Transport> Transport for native_tls::TlsStream<S> {
     fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
         self.get_mut().set_read_timeout(timeout)

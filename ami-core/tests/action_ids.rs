@@ -30,13 +30,13 @@ fn session_sends_own_id_under_its_prefix_and_reports_it_back() {
     let fake = FakeAsterisk::start().unwrap();
     let mut s = login(&fake, &admin().events_off());
     let pong = s.send(&RawAction::new("Ping").with_action_id("crm-42")).unwrap();
-    assert_eq!(pong.get("ActionID").as_deref(), Some("crm-42"));
+    assert_eq!(pong.get_str("ActionID").as_deref(), Some("crm-42"));
     let sent = &received(&fake, "Ping")[0];
     let ids: Vec<&[u8]> = sent.get_all("ActionID").collect();
     assert_eq!(ids, [format!("{}:crm-42", s.action_id_prefix()).as_bytes()], "one ActionID, prefixed");
     // Without an id of its own, the client numbers the action.
     let pong = s.send(&RawAction::new("Ping")).unwrap();
-    assert!(pong.get("ActionID").unwrap().starts_with(&format!("{}-", s.action_id_prefix())));
+    assert!(pong.get_str("ActionID").unwrap().starts_with(&format!("{}-", s.action_id_prefix())));
 }
 
 #[test]
@@ -47,7 +47,7 @@ fn list_items_and_errors_report_the_callers_id() {
     let list = s.send(&RawAction::new("CoreShowChannels").with_action_id("list-1")).unwrap();
     assert!(list.is_list() && list.is_complete());
     assert_eq!(list.items().len(), 2, "two halves of a Local channel");
-    assert_eq!(list.get("ActionID").as_deref(), Some("list-1"));
+    assert_eq!(list.get_str("ActionID").as_deref(), Some("list-1"));
     for m in list.items().iter().chain(list.completion()) {
         assert_eq!(m.action_id().as_deref(), Some("list-1"), "{m:?}");
     }
@@ -97,12 +97,12 @@ fn service_refuses_a_duplicate_among_pending_actions() {
     assert!(e.is_not_sent());
     release.send(()).unwrap();
     let answer = first.join().unwrap().unwrap();
-    assert_eq!(answer.get("ActionID").as_deref(), Some("dup"));
+    assert_eq!(answer.get_str("ActionID").as_deref(), Some("dup"));
     assert_eq!(received(&fake, "Hold").len(), 1, "the duplicate was never sent");
     // Answered: the id may be used again.
     release.send(()).unwrap();
     let again = ami.send(&RawAction::new("Hold").with_action_id("dup")).unwrap();
-    assert_eq!(again.get("Message").as_deref(), Some("released"));
+    assert_eq!(again.get_str("Message").as_deref(), Some("released"));
 }
 
 #[test]

@@ -63,7 +63,7 @@ fn setvar_getvar_round_trip() {
     let mut s = login(&fake, &admin().events_off());
     s.send(&RawAction::new("Setvar").header("Variable", "PEERGLOBAL").header("Value", "xyz")).unwrap();
     let r = s.send(&RawAction::new("Getvar").header("Variable", "PEERGLOBAL")).unwrap();
-    assert_eq!(r.get("Value").as_deref(), Some("xyz"));
+    assert_eq!(r.get_str("Value").as_deref(), Some("xyz"));
 }
 
 #[test]
@@ -99,7 +99,7 @@ fn async_originate_reports_to_every_call_session_with_the_originators_action_id(
     assert_ne!(a.action_id_prefix(), b.action_id_prefix());
 
     let r = a.send(&originate("Local/200@test")).unwrap();
-    assert_eq!(r.get("Message").as_deref(), Some("Originate successfully queued"));
+    assert_eq!(r.get_str("Message").as_deref(), Some("Originate successfully queued"));
     let mine = next_event_named(&mut a, "OriginateResponse");
     let theirs = next_event_named(&mut b, "OriginateResponse");
     assert_eq!(mine.get_str("Response").as_deref(), Some("Success"));

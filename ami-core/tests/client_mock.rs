@@ -106,8 +106,9 @@ fn events_in_the_login_read_are_kept() {
     assert_eq!(c.banner().version(), Some("11.0.0"));
     let mut s = c.login(&Login::new("admin", "pw")).unwrap();
     assert_eq!(s.queued_events(), 2);
-    let names: Vec<_> =
-        std::iter::from_fn(|| s.try_next_event().unwrap()).map(|e| e.event_name().unwrap().into_owned()).collect();
+    let names: Vec<_> = std::iter::from_fn(|| s.next_event_timeout(Duration::ZERO).unwrap())
+        .map(|e| e.event_name().unwrap().into_owned())
+        .collect();
     assert_eq!(names, ["FullyBooted", "SuccessfulAuth"]);
     assert_eq!(s.dropped_events(), 0);
 }
@@ -180,7 +181,7 @@ fn list_action_collects_items_and_queues_other_events() {
     assert_eq!(chans, ["A", "B"]);
     assert_eq!(r.list_count_mismatch(), None);
     assert_eq!(r.completion().unwrap().event_name().as_deref(), Some("CoreShowChannelsComplete"));
-    assert_eq!(s.try_next_event().unwrap().unwrap().get_str("Channel").as_deref(), Some("other"));
+    assert_eq!(s.next_event_timeout(Duration::ZERO).unwrap().unwrap().get_str("Channel").as_deref(), Some("other"));
 }
 
 #[test]
@@ -300,7 +301,7 @@ fn full_event_queue_drops_newest_counts_and_marks_the_gap() {
     s.ping().unwrap();
     let mut seen = Vec::new();
     loop {
-        match s.try_next_event() {
+        match s.next_event_timeout(Duration::ZERO) {
             Ok(Some(e)) => seen.push(e.get_str("N").unwrap().into_owned()),
             Ok(None) => break,
             Err(Error::EventsDropped { count }) => seen.push(format!("dropped {count}")),

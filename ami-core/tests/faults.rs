@@ -291,7 +291,7 @@ fn sixty_four_threads_ten_thousand_actions_each() {
                 for i in 0..10_000 {
                     let value = format!("{t}:{i}");
                     let r = ami.send(&RawAction::new("Echo").header("Value", value.as_str())).unwrap();
-                    assert_eq!(r.get("Value").as_deref(), Some(value.as_str()));
+                    assert_eq!(r.get_str("Value").as_deref(), Some(value.as_str()));
                 }
             })
         })

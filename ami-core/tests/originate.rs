@@ -103,8 +103,8 @@ fn session_outcomes_success_and_failure() {
     assert_eq!(ok.reason(), Some(Outcome::Answered.reason()));
     assert!(ok.uniqueid().is_some());
     let queued = ok.queued().expect("originate() keeps the answer");
-    assert_eq!(queued.get("Message").as_deref(), Some("Originate successfully queued"));
-    assert_eq!(queued.get("ActionID"), ok.action_id());
+    assert_eq!(queued.get_str("Message").as_deref(), Some("Originate successfully queued"));
+    assert_eq!(queued.get_str("ActionID"), ok.action_id());
 
     let busy = s.originate(&call("Local/busy@test"), Some(WAIT)).unwrap();
     assert!(!busy.is_success());

@@ -59,7 +59,7 @@ fn unmatched_responses_are_surfaced() {
     });
     let (ami, all) = start(&fake, admin().events_off(), fast_reconnect());
     let r = ami.send(&RawAction::new("Twice")).unwrap();
-    assert_eq!(r.get("Message").as_deref(), Some("first"));
+    assert_eq!(r.get_str("Message").as_deref(), Some("first"));
     let unmatched = |i: &Incoming| match i {
         Incoming::UnmatchedResponse(m) => Some(m.message().unwrap_or_default().into_owned()),
         _ => None,
@@ -167,7 +167,10 @@ fn service_over_tls_shares_the_stream_between_threads() {
                 for i in 0..200 {
                     let v = format!("{t}-{i}");
                     assert_eq!(
-                        ami.send(&RawAction::new("Echo").header("Value", v.as_str())).unwrap().get("Value").as_deref(),
+                        ami.send(&RawAction::new("Echo").header("Value", v.as_str()))
+                            .unwrap()
+                            .get_str("Value")
+                            .as_deref(),
                         Some(v.as_str())
                     );
                 }
@@ -252,7 +255,7 @@ fn handlers_by_type_for_every_event_and_for_orphaned_responses() {
     let mut got = vec![rx.recv_timeout(WAIT).unwrap(), rx.recv_timeout(WAIT).unwrap()];
     got.sort();
     assert_eq!(got, ["any Hangup", "hangup 1"]);
-    assert_eq!(ami.send(&RawAction::new("Twice")).unwrap().get("Message").as_deref(), Some("first"));
+    assert_eq!(ami.send(&RawAction::new("Twice")).unwrap().get_str("Message").as_deref(), Some("first"));
     assert_eq!(rx.recv_timeout(WAIT).unwrap(), "orphan second");
     ami.close();
     drop(tx);
@@ -346,7 +349,7 @@ fn sixty_four_threads_through_a_reconnect_storm() {
                     i += 1;
                     match ami.send(&RawAction::new("Echo").header("Value", value.as_str())) {
                         Ok(r) => {
-                            assert_eq!(r.get("Value").as_deref(), Some(value.as_str()));
+                            assert_eq!(r.get_str("Value").as_deref(), Some(value.as_str()));
                             ok.push(value);
                         }
                         Err(Error::NotSent { .. }) => {
@@ -518,5 +521,5 @@ fn an_answer_that_is_only_an_empty_line_ends_the_wait() {
     assert_eq!(ami.health().in_flight, 0);
     ami.ping().unwrap();
     let r = ami.send(&RawAction::new("Getvar").header("Variable", "NOPE")).unwrap();
-    assert_eq!(r.get("Variable").as_deref(), Some("NOPE"));
+    assert_eq!(r.get_str("Variable").as_deref(), Some("NOPE"));
 }

@@ -809,7 +809,7 @@ impl State {
             }
         } else {
             drop(name);
-            self.apply_event(&Event::from_message(m));
+            self.apply_event(&Event::from(m));
         }
     }
 

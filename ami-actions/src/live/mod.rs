@@ -41,7 +41,7 @@
 //!     Message::from_pairs([("Event", "Hangup"), ("Channel", "PJSIP/100-01"), ("Uniqueid", "1.1"),
 //!         ("Linkedid", "1.1"), ("Cause", "16"), ("Cause-txt", "Normal Clearing")]),
 //! ] {
-//!     live.apply(&Event::from_message(m));
+//!     live.apply(&Event::from(m));
 //! }
 //! let now = live.snapshot();
 //! assert!(now.channels.is_empty() && now.calls.is_empty());
@@ -252,7 +252,7 @@ impl LiveState {
 
     /// Applies a message (any message: what is not an event is ignored).
     pub fn apply_message(&self, message: Message) {
-        self.apply(&Event::from_message(message));
+        self.apply(&Event::from(message));
     }
 
     fn notify(&self, changes: Vec<Change>) {

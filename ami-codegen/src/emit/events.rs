@@ -46,7 +46,7 @@ fn typed_doc(kind: ValueKind, key: &str) -> String {
 }
 
 /// The typed kind of an event header, if its accessor is typed.
-fn typed_kind(p: &Param) -> Option<ValueKind> {
+pub(crate) fn typed_kind(p: &Param) -> Option<ValueKind> {
     if p.kind() == ParamKind::Text {
         p.value_kind
     } else {
@@ -260,7 +260,7 @@ pub fn emit_enum_type(spec: &Spec) -> TokenStream {
     let doc = docs::attrs(&[
         format!("Every event this build knows ({count} types), and `Unknown` for the rest.{origin_note}"),
         String::new(),
-        "[`Event::from_message`] never fails: the type is chosen by the `Event` header, compared".into(),
+        "`Event::from(message)` never fails: the type is chosen by the `Event` header, compared".into(),
         "ASCII case-insensitively (the XML says `NewExten`, the wire `Newexten`).".into(),
     ]);
     quote! {
@@ -280,15 +280,17 @@ pub fn emit_enum_type(spec: &Spec) -> TokenStream {
             Unknown(Message),
         }
 
-        impl Event {
+        impl From<Message> for Event {
             /// Picks the typed variant from the `Event` header; anything else is `Unknown`.
-            pub fn from_message(msg: Message) -> Event {
+            fn from(msg: Message) -> Event {
                 match typed::event_index(&msg, EVENT_NAMES) {
                     #arms
                     _ => Event::Unknown(msg),
                 }
             }
+        }
 
+        impl Event {
             /// The message, for raw access to every header.
             pub fn message(&self) -> &Message {
                 match self {

@@ -440,6 +440,7 @@ impl Builder {
     /// Serves TLS with this identity (feature `tls`); clients must trust its
     /// certificate.
     #[cfg(feature = "tls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
     pub fn tls(mut self, identity: native_tls::Identity) -> Builder {
         self.tls = Some(identity);
         self
@@ -448,6 +449,7 @@ impl Builder {
     /// Serves TLS with a certificate chain and its private key in PEM
     /// (PKCS #8), as `--cert` and `--key` files hold them (feature `tls`).
     #[cfg(feature = "tls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
     pub fn tls_pem(self, cert_pem: &[u8], key_pem: &[u8]) -> io::Result<Builder> {
         let identity = native_tls::Identity::from_pkcs8(cert_pem, key_pem)
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;

@@ -23,7 +23,7 @@ pub fn login(fake: &FakeAsterisk, login: &Login) -> Session {
 
 /// Every event already queued on a session (none may be a gap).
 pub fn drain(s: &mut Session) -> Vec<Message> {
-    std::iter::from_fn(|| s.try_next_event().unwrap()).collect()
+    std::iter::from_fn(|| s.next_event_timeout(Duration::ZERO).unwrap()).collect()
 }
 
 pub fn event_names(events: impl Iterator<Item = Message>) -> Vec<String> {

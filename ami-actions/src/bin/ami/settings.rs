@@ -64,7 +64,7 @@ impl Settings {
             flag_value(name).or_else(|| env(name))
         };
         let base = Config::from_lookup(lookup).map_err(|e| failure(e, &flag_value))?;
-        let tls = base.get_tls().is_some();
+        let tls = base.is_tls();
         if flags.ca_file.is_some() && !tls {
             return Err(Failure::usage("--ca-file is for TLS: add --tls (or set AMI_TLS=1)"));
         }
@@ -73,7 +73,7 @@ impl Settings {
             host: base.host().to_string(),
             port: base.port(),
             tls,
-            ca_file: base.get_tls().and_then(|t| t.ca_files().first().cloned()),
+            ca_file: lookup("AMI_CA_FILE").filter(|v| !v.is_empty()).map(PathBuf::from),
             user: base_login.username().to_string(),
             base,
             base_login,

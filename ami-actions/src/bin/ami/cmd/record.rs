@@ -111,7 +111,9 @@ pub fn run(settings: &Settings, args: &RecordArgs, verbose: bool) -> Result<(), 
                     break Ok(());
                 }
                 let wake = Instant::now() + TICK;
-                match session.next_event_until(until.map_or(wake, |t| t.min(wake))) {
+                match session
+                    .next_event_timeout(until.map_or(wake, |t| t.min(wake)).saturating_duration_since(Instant::now()))
+                {
                     Ok(Some(_)) => events += 1,
                     Ok(None) => {}
                     Err(e) => break Err(Failure::from_ami(&e, Stage::Action)),

@@ -8,7 +8,7 @@ use std::io;
 use std::time::{Duration, Instant};
 
 use ami_actions::typed::{parse_bool, ActionInfo};
-use ami_actions::{command_output, Error, Message, OriginateOutcome, Response, Session};
+use ami_actions::{command_output, Error, Message, OriginateOutcome, Response, Session, Timeouts};
 use ami_actions::{meta, Banner};
 
 use super::{connect, logoff, note};
@@ -48,7 +48,7 @@ pub fn run(
     let response_timeout = match settings.timeout {
         Some(t) => Some(t),
         None if is("Originate") && !async_originate => Some(ringing + ORIGINATE_MARGIN),
-        None => settings.config().get_timeouts().response,
+        None => Timeouts::default().response,
     };
 
     // Only the outcome of an async Originate needs events (class `call`).
@@ -168,11 +168,11 @@ fn wait_for_follow_up(
     wait: Duration,
     verbose: bool,
 ) -> Result<Option<Message>, Failure> {
-    let id = response.get("ActionID").map(|s| s.into_owned()).unwrap_or_default();
+    let id = response.get_str("ActionID").map(|s| s.into_owned()).unwrap_or_default();
     note(verbose, format!("waiting up to {:.1} s for the {event} event", wait.as_secs_f64()));
     let until = Instant::now() + wait;
     loop {
-        let msg = match session.next_event_until(until) {
+        let msg = match session.next_event_timeout(until.saturating_duration_since(Instant::now())) {
             Ok(Some(msg)) => msg,
             Ok(None) => {
                 eprintln!("ami: warning: no {event} event came within {:.1} s", wait.as_secs_f64());
