@@ -3,9 +3,10 @@
 
 mod support;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use ami_actions::typed::{self, EventType};
+use ami_actions::typed::{self, EventInfo, EventType};
 use ami_actions::{events, meta, Event, Message};
 
 #[derive(Default, Debug)]
@@ -17,6 +18,15 @@ struct Counts {
     undocumented: usize,
     per_type: BTreeMap<String, usize>,
     unknown: BTreeMap<String, usize>,
+    /// Generated accessors called, and how many of them had their header.
+    accessor_calls: usize,
+    present: usize,
+}
+
+/// The generated `Visitor` trait and `visit`, which calls every accessor of
+/// a typed event (ami-codegen's `visit.rs`; not part of the library).
+mod visitor {
+    include!(concat!(env!("OUT_DIR"), "/visit.rs"));
 }
 
 /// The first value of `key` in the frame, found the obvious way.
@@ -28,8 +38,71 @@ fn first_value(m: &Message, key: &str) -> Option<String> {
     })
 }
 
-/// Decodes, checks that every header is still there and that each
-/// documented header reads the same through the typed view.
+/// Compares what each generated accessor returns with the raw header.
+struct Accessors<'a> {
+    raw: &'a Message,
+    /// The documented headers of the type, from its metadata.
+    fields: Vec<&'static str>,
+    /// The headers whose accessor was called, in order.
+    called: Vec<&'static str>,
+}
+
+impl visitor::Visitor for Accessors<'_> {
+    fn event(
+        &mut self,
+        name: &'static str,
+        info: &'static EventInfo,
+        fields: &[&str],
+        msg: &Message,
+        trait_msg: &Message,
+    ) {
+        assert_eq!((info.name, msg, trait_msg), (name, self.raw, self.raw));
+        assert_eq!(info.fields, fields, "{name}: accessors and metadata disagree");
+        self.fields = info.fields.to_vec();
+    }
+
+    fn text(&mut self, field: &'static str, value: Option<Cow<'_, str>>) {
+        self.called.push(field);
+        assert_eq!(value.map(Cow::into_owned), first_value(self.raw, field), "text accessor of {field}");
+    }
+
+    fn boolean(&mut self, field: &'static str, value: Option<bool>) {
+        self.called.push(field);
+        let want = first_value(self.raw, field).and_then(|v| match v.trim().to_ascii_lowercase().as_str() {
+            "yes" | "true" | "y" | "t" | "1" | "on" => Some(true),
+            "no" | "false" | "n" | "f" | "0" | "off" => Some(false),
+            _ => None,
+        });
+        assert_eq!(value, want, "yes/no accessor of {field}");
+    }
+
+    fn enumerated(&mut self, field: &'static str, values: &'static [&'static str], value: Option<(String, bool)>) {
+        self.called.push(field);
+        let raw = first_value(self.raw, field);
+        let want = raw.map(|r| values.iter().find(|v| v.eq_ignore_ascii_case(&r)).map_or(r, |v| v.to_string()));
+        assert_eq!(value.as_ref().map(|(text, _)| text), want.as_ref(), "enum accessor of {field}");
+        assert!(value.is_none() || value.is_some_and(|(_, back)| back), "enum accessor of {field}: from_value(as_str()) differs");
+    }
+
+    fn value(&mut self, field: &'static str, kind: typed::ValueKind, value: Option<typed::Value>) {
+        self.called.push(field);
+        // How each kind reads its text is checked in tests/values.rs; here,
+        // that the accessor reads its own header, as its kind.
+        if !first_value(self.raw, field).is_some_and(|v| !v.trim().is_empty()) {
+            assert_eq!(value, None, "typed accessor of {field} without a value");
+        }
+        assert!(value.as_ref().map_or(true, |v| v.is_of(kind)), "typed accessor of {field}");
+    }
+
+    fn own_type(&mut self, result: Result<Message, Message>) {
+        assert_eq!(result.as_ref(), Ok(self.raw), "FromMessage refused its own event");
+    }
+}
+
+/// Decodes, checks that every header is still there, and calls every
+/// generated accessor of the typed event, comparing each with a plain scan
+/// of the frame (first line whose key matches ignoring case, value after
+/// the colon and one space).
 fn check(msgs: Vec<Message>, c: &mut Counts) {
     for m in msgs {
         if m.event_name().is_none() {
@@ -49,12 +122,11 @@ fn check(msgs: Vec<Message>, c: &mut Counts) {
                 let undocumented = typed::undocumented(raw, info.fields).count();
                 c.undocumented += undocumented;
                 c.documented += raw.len() - undocumented;
-                // The helper every generated text accessor calls, against a
-                // plain scan of the frame: first line whose key matches
-                // ignoring case, value after the colon and one space.
-                for f in info.fields {
-                    assert_eq!(typed::field(raw, f).map(|v| v.into_owned()), first_value(raw, f), "{name}.{f}");
-                }
+                let mut accessors = Accessors { raw, fields: Vec::new(), called: Vec::new() };
+                assert!(visitor::visit(&ev, &mut accessors));
+                assert_eq!(accessors.called, accessors.fields, "{name}: an accessor was not called");
+                c.accessor_calls += accessors.called.len();
+                c.present += accessors.called.iter().filter(|f| raw.contains(f)).count();
             }
             None => {
                 *c.unknown.entry(original.event_name().unwrap().into_owned()).or_default() += 1;
@@ -76,6 +148,9 @@ fn corpus_events_all_typed_nothing_lost() {
     assert!(c.unknown.is_empty(), "untyped events: {:?}", c.unknown);
     assert_eq!(c.typed, 8_795);
     assert_eq!(c.per_type.len(), 22);
+    assert_eq!(visitor::VISITED_EVENTS, meta::EVENTS.len());
+    println!("{} accessor calls, {} with their header present", c.accessor_calls, c.present);
+    assert!(c.present > c.events * 5, "accessors read real headers: {c:?}");
 }
 
 #[test]

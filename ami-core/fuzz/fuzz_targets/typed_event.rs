@@ -1,6 +1,6 @@
 //! Typed events over arbitrary frames.
 //!
-//! - `Event::from_message` keeps the message: `message()` and
+//! - `Event::from` keeps the message: `message()` and
 //!   `into_message()` give back exactly the message it was given.
 //! - The variant is the one whose documented name equals the first `Event`
 //!   header's value, ignoring ASCII case (`Unknown` when none does, or
@@ -11,14 +11,16 @@
 //!   their header (case-insensitive key, lossy UTF-8); yes/no accessors read
 //!   it as `ast_true`/`ast_false` do; enum accessors give the documented
 //!   spelling when the value matches one ignoring case, the value itself
-//!   otherwise, and `from_value(as_str())` gives the same value back. The
-//!   fields visited are exactly `info().fields`.
+//!   otherwise, and `from_value(as_str())` gives the same value back;
+//!   number, duration and time accessors give a value of their kind, and
+//!   none without their header. The fields visited are exactly
+//!   `info().fields`.
 //! - `FromMessage` of the variant's own type accepts the message.
 #![no_main]
 
 use std::borrow::Cow;
 
-use ami_actions::typed::EventInfo;
+use ami_actions::typed::{EventInfo, Value, ValueKind};
 use ami_actions::{meta, Event, Message};
 use ami_core_fuzz::{reference_bool, reference_get, reference_split, typed_event_frame, visit, RefLine, Visitor};
 use libfuzzer_sys::fuzz_target;
@@ -81,6 +83,16 @@ impl Visitor for Check<'_> {
         }
     }
 
+    fn value(&mut self, field: &'static str, kind: ValueKind, value: Option<Value>) {
+        self.seen.push(field);
+        if let Some(v) = &value {
+            assert!(v.is_of(kind), "typed field {field}: {v:?} is no {kind:?}");
+        }
+        if self.raw(field).is_none() {
+            assert_eq!(value, None, "typed field {field} without its header");
+        }
+    }
+
     fn own_type(&mut self, result: Result<Message, Message>) {
         match result {
             Ok(m) => assert_eq!(&m, self.msg),
@@ -93,7 +105,7 @@ fuzz_target!(|data: &[u8]| {
     let msg = Message::from_frame(typed_event_frame(data));
     let lines = reference_split(msg.as_bytes());
 
-    let ev = Event::from_message(msg.clone());
+    let ev = Event::from(msg.clone());
     assert_eq!(ev.message(), &msg);
 
     // Which type the Event header names, by the metadata table.

@@ -3,36 +3,11 @@
 //! splitter written the obvious way, and the generated visitor over every
 //! typed event accessor.
 
-use std::borrow::Cow;
-
-use ami_core::typed::EventInfo;
-use ami_core::Message;
-
-/// Receives every accessor result of one typed event (see `build.rs`).
-pub trait Visitor {
-    /// The variant's type: its `NAME`, its metadata entry, the documented
-    /// fields the generator emitted accessors for, and the message as seen
-    /// through the inherent `message()` and through `EventType::message()`.
-    fn event(
-        &mut self,
-        name: &'static str,
-        info: &'static EventInfo,
-        fields: &[&str],
-        msg: &Message,
-        trait_msg: &Message,
-    );
-    /// A free-text accessor.
-    fn text(&mut self, field: &'static str, value: Option<Cow<'_, str>>);
-    /// A yes/no accessor.
-    fn boolean(&mut self, field: &'static str, value: Option<bool>);
-    /// An enum accessor: the documented values, and the value's `as_str()`
-    /// with whether `from_value(as_str())` gives the same value back.
-    fn enumerated(&mut self, field: &'static str, values: &'static [&'static str], value: Option<(String, bool)>);
-    /// `FromMessage::from_message` of the variant's own type on a clone of the message.
-    fn own_type(&mut self, result: Result<Message, Message>);
+/// The generated `Visitor` trait and `visit` (see `build.rs`).
+pub mod visitor {
+    include!(concat!(env!("OUT_DIR"), "/visit.rs"));
 }
-
-include!(concat!(env!("OUT_DIR"), "/visit.rs"));
+pub use visitor::{visit, Visitor, VISITED_EVENTS};
 
 /// Reads an input front to back; past the end every read gives zeros / empty.
 pub struct Reader<'a> {
