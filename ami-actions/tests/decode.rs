@@ -81,7 +81,10 @@ impl visitor::Visitor for Accessors<'_> {
         let raw = first_value(self.raw, field);
         let want = raw.map(|r| values.iter().find(|v| v.eq_ignore_ascii_case(&r)).map_or(r, |v| v.to_string()));
         assert_eq!(value.as_ref().map(|(text, _)| text), want.as_ref(), "enum accessor of {field}");
-        assert!(value.is_none() || value.is_some_and(|(_, back)| back), "enum accessor of {field}: from_value(as_str()) differs");
+        assert!(
+            value.is_none() || value.is_some_and(|(_, back)| back),
+            "enum accessor of {field}: from_value(as_str()) differs"
+        );
     }
 
     fn value(&mut self, field: &'static str, kind: typed::ValueKind, value: Option<typed::Value>) {
@@ -168,7 +171,10 @@ fn transcript_events_all_typed_nothing_lost() {
     // list items and completions of the lists the XML does not declare included.
     assert!(c.unknown.is_empty(), "untyped events: {:?}", c.unknown);
     assert_eq!(c.typed, c.events);
-    assert_eq!(c.documented + c.undocumented, c.headers);
+    println!("{} accessor calls, {} with their header present", c.accessor_calls, c.present);
+    // Each of the 352 events had most of its documented headers, each read
+    // by its own accessor and found equal to the plain scan.
+    assert_eq!((c.accessor_calls, c.present), (4_482, 4_273));
 }
 
 /// Events that carry the ActionID of the action that caused them without
