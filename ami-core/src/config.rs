@@ -138,7 +138,9 @@ impl Config {
         }
     }
 
-    /// Use TLS with these settings.
+    /// Use TLS with these settings. Needs the `tls` feature (on by
+    /// default); without it, connecting fails with [`Error::Tls`](crate::Error::Tls)
+    /// saying so.
     pub fn tls(mut self, tls: TlsConfig) -> Config {
         self.tls = Some(tls);
         self
