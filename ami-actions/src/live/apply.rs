@@ -1,8 +1,7 @@
 //! The state machine: one event in, the state and a list of changes out.
 //!
-//! Fields are read in one pass over each message's headers (a channel
-//! snapshot has fourteen of them): reading them one accessor at a time would
-//! scan the message fourteen times.
+//! Each event's fields are read in one pass over its headers
+//! ([`read`]), and each map is looked up once per event where it can be.
 
 use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::sync::Arc;
@@ -10,134 +9,122 @@ use std::time::{Duration, Instant, SystemTime};
 
 use ami_core::{HangupCause, Message};
 
-use super::model::{Bridge, Call, Channel, Conference, ParkedCall, Party, Queue, QueueCaller, QueueMember, Snapshot};
+use super::fields::{at, known, known_str, read, same, Snap};
+use super::model::{Bridge, Call, Channel, Conference, ParkedCall, Queue, QueueCaller, QueueMember, Snapshot};
 use super::{Change, LiveOptions};
 use crate::Event;
 
-/// The channel snapshot fields every channel event carries, under a prefix
-/// (`Dest`, `Parkee`, `LocalOne`...).
-const SNAPSHOT: [&str; 13] = [
-    "Channel",
-    "ChannelState",
-    "ChannelStateDesc",
-    "CallerIDNum",
-    "CallerIDName",
-    "ConnectedLineNum",
-    "ConnectedLineName",
-    "AccountCode",
-    "Context",
-    "Exten",
-    "Priority",
-    "Uniqueid",
-    "Linkedid",
+/// The fields of a bridge (`BridgeCreate`, `BridgeEnter`, `BridgeListItem`).
+const BRIDGE: [&str; 5] = ["BridgeUniqueid", "BridgeType", "BridgeTechnology", "BridgeCreator", "BridgeName"];
+
+/// The fields of a queue member event: queue, interface (or location),
+/// then what [`member_from`] reads.
+const MEMBER: [&str; 12] = [
+    "Queue",
+    "Interface",
+    "Location",
+    "MemberName",
+    "Name",
+    "StateInterface",
+    "Paused",
+    "PausedReason",
+    "Status",
+    "InCall",
+    "Penalty",
+    "CallsTaken",
 ];
 
-/// The index in [`SNAPSHOT`] of a field name (ASCII case-insensitive),
-/// picked by length first: at most three names share one.
-fn snapshot_field(name: &[u8]) -> Option<usize> {
-    let candidates: &[usize] = match name.len() {
-        5 => &[9],
-        7 => &[0, 8],
-        8 => &[10, 11, 12],
-        11 => &[3, 7],
-        12 => &[1, 4],
-        16 => &[2, 5],
-        17 => &[6],
-        _ => return None,
-    };
-    candidates.iter().copied().find(|&i| SNAPSHOT[i].as_bytes().eq_ignore_ascii_case(name))
+/// What an event sets on its channel besides the snapshot fields, done in
+/// the same look-up as they are.
+#[derive(Clone, Copy)]
+enum Also<'m> {
+    Nothing,
+    /// The application running (`Newexten`): a change only when it differs.
+    Application(Option<&'m str>),
+    /// On hold or not.
+    Hold(bool),
+    /// The music-on-hold class playing, if any.
+    MusicOnHold(Option<&'m str>),
+    /// A channel variable, name and value.
+    Variable(&'m str, &'m str),
+    /// Entered this bridge.
+    EnterBridge(&'m str),
+    /// Left this bridge.
+    LeaveBridge(&'m str),
 }
 
-/// A channel snapshot read from one message, and up to two more fields.
-#[derive(Default)]
-struct Snap<'m> {
-    f: [Option<&'m [u8]>; 13],
-    x: [Option<&'m [u8]>; 2],
-}
-
-impl<'m> Snap<'m> {
-    fn read(m: &'m Message, prefix: &str) -> Snap<'m> {
-        Snap::read_with(m, prefix, &[])
+impl Also<'_> {
+    /// Whether [`set`](Also::set) has something to do on `c`. Hold, music
+    /// and variables always do: they are reported even when they repeat.
+    fn differs(self, c: &Channel) -> bool {
+        match self {
+            Also::Nothing => false,
+            Also::Application(app) => c.application.as_deref() != app,
+            Also::Hold(_) | Also::MusicOnHold(_) | Also::Variable(..) => true,
+            Also::EnterBridge(b) => c.bridge.as_deref() != Some(b),
+            Also::LeaveBridge(b) => c.bridge.as_deref() == Some(b),
+        }
     }
 
-    /// One pass over the headers, which ends once the snapshot's last field
-    /// (`Linkedid`) and the `extra` fields are in. Asterisk writes the
-    /// snapshot fields in the order of [`SNAPSHOT`]: each header is first
-    /// compared with the field expected next, and looked up only when it is
-    /// not that one.
-    fn read_with(m: &'m Message, prefix: &str, extra: &[&str]) -> Snap<'m> {
-        let (mut s, mut next, mut extras_left) = (Snap::default(), 0, extra.len());
-        let prefix = prefix.as_bytes();
-        for h in m.headers() {
-            let (name, Some(value)) = (h.name(), h.value()) else { continue };
-            if let Some(j) = extra.iter().position(|e| e.as_bytes().eq_ignore_ascii_case(name)) {
-                if s.x[j].is_none() {
-                    s.x[j] = Some(value);
-                    extras_left -= 1;
-                }
-            } else if name.len() >= prefix.len() && name[..prefix.len()].eq_ignore_ascii_case(prefix) {
-                let rest = &name[prefix.len()..];
-                let i = match SNAPSHOT.get(next) {
-                    Some(f) if f.as_bytes().eq_ignore_ascii_case(rest) => next,
-                    _ => match snapshot_field(rest) {
-                        Some(i) => i,
-                        None => continue,
-                    },
-                };
-                if s.f[i].is_none() {
-                    s.f[i] = Some(value);
-                }
-                next = i + 1;
+    /// Sets it on `c`; returns whether that is a `ChannelUpdated` (bridges
+    /// have changes of their own).
+    fn set(self, c: &mut Channel) -> bool {
+        match self {
+            Also::Nothing => return false,
+            Also::Application(app) => c.application = app.map(str::to_owned),
+            Also::Hold(on) => c.on_hold = on,
+            Also::MusicOnHold(class) => c.music_on_hold = class.map(str::to_owned),
+            Also::Variable(k, v) => {
+                c.variables.insert(k.to_owned(), v.to_owned());
             }
-            if s.f[12].is_some() && extras_left == 0 {
-                break;
+            Also::EnterBridge(b) => {
+                c.bridge = Some(b.to_owned());
+                return false;
+            }
+            Also::LeaveBridge(_) => {
+                c.bridge = None;
+                return false;
             }
         }
-        s
-    }
-
-    /// Extra field `j` of [`read_with`](Snap::read_with).
-    fn extra(&self, j: usize) -> Option<&'m str> {
-        self.x[j].and_then(|v| std::str::from_utf8(v).ok())
-    }
-
-    fn get(&self, i: usize) -> Option<&'m str> {
-        self.f[i].and_then(|v| std::str::from_utf8(v).ok())
-    }
-    fn channel(&self) -> Option<&'m str> {
-        self.get(0)
-    }
-    fn uniqueid(&self) -> Option<&'m str> {
-        self.get(11).filter(|u| !u.is_empty())
-    }
-    fn linkedid(&self) -> Option<&'m str> {
-        self.get(12).filter(|u| !u.is_empty())
-    }
-    fn party(&self, num: usize) -> Party {
-        Party { num: known(self.get(num)), name: known(self.get(num + 1)) }
-    }
-
-    /// Whether the party at `num` differs from `p` (without allocating),
-    /// and says something (an all-placeholder party never replaces one).
-    fn party_differs(&self, num: usize, p: &Party) -> bool {
-        let (n, m) = (known_str(self.get(num)), known_str(self.get(num + 1)));
-        (n.is_some() || m.is_some()) && (n != p.num.as_deref() || m != p.name.as_deref())
+        true
     }
 }
 
-/// A value, unless empty or a placeholder.
-fn known_str(v: Option<&str>) -> Option<&str> {
-    v.filter(|v| !v.is_empty() && !matches!(*v, "<unknown>" | "<null>" | "(null)"))
-}
-
-/// [`known_str`], owned.
-fn known(v: Option<&str>) -> Option<String> {
-    known_str(v).map(str::to_owned)
-}
-
-/// The first value of `name` (ASCII case-insensitive).
-fn field<'m>(m: &'m Message, name: &str) -> Option<&'m str> {
-    m.get(name).and_then(|v| std::str::from_utf8(v).ok())
+/// Copies what snapshot `s` says into `c`; returns whether anything
+/// changed. Compared as bytes; text is checked only when it changed.
+fn set_snapshot(c: &mut Channel, s: &Snap<'_>) -> bool {
+    let mut changed = false;
+    let mut set = |slot: &mut String, v: Option<&[u8]>| {
+        if let Some(v) = v.filter(|v| !same(slot.as_bytes(), v)) {
+            if let Ok(v) = std::str::from_utf8(v) {
+                slot.clear();
+                slot.push_str(v);
+                changed = true;
+            }
+        }
+    };
+    set(&mut c.name, s.bytes(at::CHANNEL));
+    set(&mut c.state_desc, s.bytes(at::STATE_DESC));
+    set(&mut c.context, s.bytes(at::CONTEXT));
+    set(&mut c.exten, s.bytes(at::EXTEN));
+    set(&mut c.priority, s.bytes(at::PRIORITY));
+    if let Some(st) = s.state().filter(|&st| st != c.state) {
+        c.state = st;
+        changed = true;
+    }
+    if s.party_differs(at::CALLER, &c.caller) {
+        c.caller = s.party(at::CALLER);
+        changed = true;
+    }
+    if s.party_differs(at::CONNECTED, &c.connected) {
+        c.connected = s.party(at::CONNECTED);
+        changed = true;
+    }
+    if let Some(account) = s.account_differs(c.account_code.as_deref()) {
+        c.account_code = Some(account.to_owned());
+        changed = true;
+    }
+    changed
 }
 
 /// The wall clock, read once per event and only if the event needs it.
@@ -216,137 +203,113 @@ impl State {
         }
         let m = event.message();
         match event {
-            Event::Newchannel(_) => {
-                self.upsert(&Snap::read(m, ""), now);
-            }
-            Event::Newstate(_)
+            Event::Newchannel(_)
+            | Event::Newstate(_)
             | Event::NewCallerid(_)
             | Event::NewConnectedLine(_)
             | Event::NewAccountCode(_)
             | Event::DialState(_) => {
-                self.upsert(&Snap::read(m, ""), now);
+                let ([s], []) = read(m, [""], []);
+                self.upsert(&s, Also::Nothing, now);
             }
             Event::NewExten(_) => {
-                let s = Snap::read_with(m, "", &["Application"]);
-                let app = s.extra(0);
-                // The channel handle is let go before the update: a second
-                // handle would make the update copy the channel.
-                let differs = self.upsert(&s, now).is_some_and(|c| c.application.as_deref() != app);
-                if differs {
-                    let app = app.map(str::to_owned);
-                    self.update(&s, |c| c.application = app);
-                }
+                let ([s], [app]) = read(m, [""], ["Application"]);
+                self.upsert(&s, Also::Application(app), now);
             }
             Event::VarSet(_) if self.options.track_variables => {
-                let s = Snap::read(m, "");
-                let (Some(k), Some(v)) = (field(m, "Variable"), field(m, "Value")) else { return };
-                self.upsert(&s, now);
-                self.update(&s, |c| {
-                    c.variables.insert(k.to_owned(), v.to_owned());
-                });
+                let ([s], [k, v]) = read(m, [""], ["Variable", "Value"]);
+                let (Some(k), Some(v)) = (k, v) else { return };
+                self.upsert(&s, Also::Variable(k, v), now);
             }
             Event::Rename(_) => {
-                let (Some(id), Some(new)) = (field(m, "Uniqueid"), field(m, "Newname")) else { return };
+                let ([], [id, new]) = read(m, [], ["Uniqueid", "Newname"]);
+                let (Some(id), Some(new)) = (id, new) else { return };
                 if let Some(c) = mutate(&mut self.snap.channels).get_mut(id) {
                     Arc::make_mut(c).name = new.to_owned();
                     self.touch(id);
                 }
             }
             Event::Hold(_) | Event::Unhold(_) => {
-                let s = Snap::read(m, "");
-                let hold = matches!(event, Event::Hold(_));
-                self.upsert(&s, now);
-                self.update(&s, |c| c.on_hold = hold);
+                let ([s], []) = read(m, [""], []);
+                self.upsert(&s, Also::Hold(matches!(event, Event::Hold(_))), now);
             }
             Event::MusicOnHoldStart(_) | Event::MusicOnHoldStop(_) => {
-                let s = Snap::read(m, "");
-                let class = if matches!(event, Event::MusicOnHoldStart(_)) {
-                    Some(field(m, "Class").unwrap_or_default().to_owned())
-                } else {
-                    None
-                };
-                self.upsert(&s, now);
-                self.update(&s, |c| c.music_on_hold = class);
+                let ([s], [class]) = read(m, [""], ["Class"]);
+                let class = matches!(event, Event::MusicOnHoldStart(_)).then(|| class.unwrap_or_default());
+                self.upsert(&s, Also::MusicOnHold(class), now);
             }
             Event::DialBegin(_) => {
-                let caller = Snap::read(m, "");
-                let dest = Snap::read_with(m, "Dest", &["DialString"]);
-                self.upsert(&caller, now);
-                self.upsert(&dest, now);
+                let ([caller, dest], [dial_string]) = read(m, ["", "Dest"], ["DialString"]);
+                self.upsert(&caller, Also::Nothing, now);
+                self.upsert(&dest, Also::Nothing, now);
                 let linkedid = caller.linkedid().or(dest.linkedid());
-                let dial_string = dest.extra(0).map(str::to_owned);
                 if let Some(call) = linkedid.and_then(|l| mutate(&mut self.snap.calls).get_mut(l)) {
-                    let call = Arc::make_mut(call);
                     if call.callee.is_none() {
-                        call.callee = Some(dest.party(3));
-                        call.dial_string = dial_string;
+                        let call = Arc::make_mut(call);
+                        call.callee = Some(dest.party(at::CALLER));
+                        call.dial_string = dial_string.map(str::to_owned);
                     }
                 }
             }
             Event::DialEnd(_) => {
-                let caller = Snap::read(m, "");
-                let dest = Snap::read_with(m, "Dest", &["DialStatus"]);
-                self.upsert(&caller, now);
-                self.upsert(&dest, now);
-                let status = dest.extra(0).map(str::to_owned);
+                let ([caller, dest], [status]) = read(m, ["", "Dest"], ["DialStatus"]);
+                self.upsert(&caller, Also::Nothing, now);
+                self.upsert(&dest, Also::Nothing, now);
                 let linkedid = caller.linkedid().or(dest.linkedid());
                 if let Some(call) = linkedid.and_then(|l| mutate(&mut self.snap.calls).get_mut(l)) {
-                    Arc::make_mut(call).dial_status = status;
-                    let call = call.clone();
-                    self.change(|| Change::CallUpdated(call));
-                }
-            }
-            Event::BridgeCreate(_) => {
-                self.bridge(m);
-            }
-            Event::BridgeEnter(_) => {
-                let id = self.bridge(m);
-                let s = Snap::read(m, "");
-                self.upsert(&s, now);
-                if let (Some(id), Some(u)) = (id, s.uniqueid()) {
-                    self.enter_bridge(&id, u);
-                }
-            }
-            Event::BridgeLeave(_) => {
-                let s = Snap::read(m, "");
-                if let (Some(id), Some(u)) = (field(m, "BridgeUniqueid"), s.uniqueid()) {
-                    self.leave_bridge(id, u);
-                }
-                self.upsert(&s, now);
-            }
-            Event::BridgeDestroy(_) => {
-                if let Some(id) = field(m, "BridgeUniqueid") {
-                    if let Some(b) = mutate(&mut self.snap.bridges).remove(id) {
-                        for u in &b.channels {
-                            if let Some(c) = mutate(&mut self.snap.channels).get_mut(u.as_str()) {
-                                Arc::make_mut(c).bridge = None;
-                            }
-                        }
-                        self.change(|| Change::BridgeDestroyed(b));
+                    Arc::make_mut(call).dial_status = status.map(str::to_owned);
+                    if self.record {
+                        self.changes.push(Change::CallUpdated(call.clone()));
                     }
                 }
             }
-            Event::Hangup(_) => {
-                let s = Snap::read_with(m, "", &["Cause", "Cause-txt"]);
-                let cause = s.extra(0).and_then(HangupCause::parse_code);
-                let cause_txt = known(s.extra(1));
-                if let Some(u) = s.uniqueid() {
-                    self.hang_up(u, s.linkedid(), cause, cause_txt, now);
+            Event::BridgeCreate(_) => {
+                let ([], bridge) = read(m, [], BRIDGE);
+                self.bridge(bridge);
+            }
+            Event::BridgeEnter(_) => {
+                let ([s], bridge) = read(m, [""], BRIDGE);
+                let id = self.bridge(bridge);
+                self.upsert(&s, id.map_or(Also::Nothing, Also::EnterBridge), now);
+                if let (Some(id), Some(u)) = (id, s.uniqueid()) {
+                    self.bridge_add(id, u);
                 }
+            }
+            Event::BridgeLeave(_) => {
+                let ([s], [id]) = read(m, [""], ["BridgeUniqueid"]);
+                if let (Some(id), Some(u)) = (id, s.uniqueid()) {
+                    self.bridge_remove(id, u);
+                }
+                self.upsert(&s, id.map_or(Also::Nothing, Also::LeaveBridge), now);
+            }
+            Event::BridgeDestroy(_) => {
+                let ([], [id]) = read(m, [], ["BridgeUniqueid"]);
+                if let Some(b) = id.and_then(|id| mutate(&mut self.snap.bridges).remove(id)) {
+                    for u in &b.channels {
+                        if let Some(c) = mutate(&mut self.snap.channels).get_mut(u.as_str()) {
+                            Arc::make_mut(c).bridge = None;
+                        }
+                    }
+                    self.change(|| Change::BridgeDestroyed(b));
+                }
+            }
+            Event::Hangup(_) => {
+                let ([s], [cause, cause_txt]) = read(m, [""], ["Cause", "Cause-txt"]);
+                self.hang_up(&s, cause.and_then(HangupCause::parse_code), known_str(cause_txt), now);
             }
             // A caller joining, or one a QueueStatus lists while seeding.
             Event::QueueCallerJoin(_) | Event::QueueEntry(_) => {
-                let s = Snap::read(m, "");
+                let ([s], [q, position]) = read(m, [""], ["Queue", "Position"]);
                 if matches!(event, Event::QueueCallerJoin(_)) {
-                    self.upsert(&s, now);
+                    self.upsert(&s, Also::Nothing, now);
                 }
-                let (Some(q), Some(u)) = (field(m, "Queue"), s.uniqueid().or(s.channel())) else { return };
-                let position = field(m, "Position").and_then(|p| p.parse().ok()).unwrap_or(u32::MAX);
+                let (Some(q), Some(u)) = (q, s.uniqueid().or(s.channel())) else { return };
+                let position = position.and_then(|p| p.parse().ok()).unwrap_or(u32::MAX);
                 let caller = QueueCaller {
                     uniqueid: u.to_owned(),
                     channel: s.channel().unwrap_or_default().to_owned(),
                     position,
-                    caller: s.party(3),
+                    caller: s.party(at::CALLER),
                     joined: now.get(),
                 };
                 let queue = self.queue_mut(q);
@@ -356,16 +319,14 @@ impl State {
                 self.queue_changed(q);
             }
             Event::QueueCallerLeave(_) | Event::QueueCallerAbandon(_) => {
-                let s = Snap::read(m, "");
-                let (Some(q), Some(u)) = (field(m, "Queue"), s.uniqueid()) else { return };
-                let abandoned = matches!(event, Event::QueueCallerAbandon(_));
+                let ([s], [q]) = read(m, [""], ["Queue"]);
+                let (Some(q), Some(u)) = (q, s.uniqueid()) else { return };
                 let queue = self.queue_mut(q);
-                let before = queue.callers.len();
                 queue.callers.retain(|c| c.uniqueid != u);
-                if abandoned {
+                // A caller who gives up leaves too: an abandon follows the
+                // leave as its own event.
+                if matches!(event, Event::QueueCallerAbandon(_)) {
                     queue.abandoned += 1;
-                } else if queue.callers.len() < before {
-                    // Left the queue; an abandon follows as its own event.
                 }
                 // Positions close up behind a caller who left.
                 for (i, c) in queue.callers.iter_mut().enumerate() {
@@ -379,44 +340,40 @@ impl State {
             | Event::QueueMemberPenalty(_)
             | Event::QueueMemberRinginuse(_)
             | Event::QueueMember(_) => {
-                let (Some(q), Some(i)) = (field(m, "Queue"), field(m, "Interface").or(field(m, "Location"))) else {
-                    return;
-                };
-                let member = member_from(m, i);
-                self.queue_mut(q).members.insert(i.to_owned(), member);
+                let ([], [q, interface, location, member @ ..]) = read(m, [], MEMBER);
+                let (Some(q), Some(i)) = (q, interface.or(location)) else { return };
+                self.queue_mut(q).members.insert(i.to_owned(), member_from(i, member));
                 self.queue_changed(q);
             }
             Event::QueueMemberRemoved(_) => {
-                let (Some(q), Some(i)) = (field(m, "Queue"), field(m, "Interface")) else { return };
+                let ([], [q, i]) = read(m, [], ["Queue", "Interface"]);
+                let (Some(q), Some(i)) = (q, i) else { return };
                 self.queue_mut(q).members.remove(i);
                 self.queue_changed(q);
             }
             Event::AgentConnect(_) => {
-                let s = Snap::read(m, "");
-                self.upsert(&s, now);
-                if let Some(q) = field(m, "Queue") {
+                let ([s], [q]) = read(m, [""], ["Queue"]);
+                self.upsert(&s, Also::Nothing, now);
+                if let Some(q) = q {
                     self.queue_mut(q).answered += 1;
                     self.queue_changed(q);
                 }
             }
             Event::QueueParams(_) => {
-                if let Some(q) = field(m, "Queue") {
+                let ([], [q]) = read(m, [], ["Queue"]);
+                if let Some(q) = q {
                     self.queue_mut(q);
                     self.queue_changed(q);
                 }
             }
             Event::ConfbridgeJoin(_) | Event::ConfbridgeLeave(_) => {
-                let s = Snap::read(m, "");
-                let (Some(name), Some(u)) = (field(m, "Conference"), s.uniqueid()) else { return };
+                let ([s], [name]) = read(m, [""], ["Conference"]);
+                let (Some(name), Some(u)) = (name, s.uniqueid()) else { return };
                 let joined = matches!(event, Event::ConfbridgeJoin(_));
                 if joined {
-                    self.upsert(&s, now);
+                    self.upsert(&s, Also::Nothing, now);
                 }
-                let conf = Arc::make_mut(
-                    mutate(&mut self.snap.conferences)
-                        .entry(name.to_owned())
-                        .or_insert_with(|| Arc::new(Conference { name: name.to_owned(), channels: Vec::new() })),
-                );
+                let conf = self.conference_mut(name);
                 conf.channels.retain(|c| c != u);
                 if joined {
                     conf.channels.push(u.to_owned());
@@ -425,42 +382,48 @@ impl State {
                 self.change(|| Change::ConferenceChanged(conf));
             }
             Event::ConfbridgeEnd(_) => {
-                if let Some(name) = field(m, "Conference") {
-                    if let Some(conf) = mutate(&mut self.snap.conferences).remove(name) {
-                        self.change(|| Change::ConferenceEnded(conf));
-                    }
+                let ([], [name]) = read(m, [], ["Conference"]);
+                if let Some(conf) = name.and_then(|name| mutate(&mut self.snap.conferences).remove(name)) {
+                    self.change(|| Change::ConferenceEnded(conf));
                 }
             }
             Event::ParkedCall(_) => {
-                let s = Snap::read(m, "Parkee");
+                let ([s], [lot, space]) = read(m, ["Parkee"], ["Parkinglot", "ParkingSpace"]);
                 let Some(u) = s.uniqueid() else { return };
                 let parked = ParkedCall {
                     uniqueid: u.to_owned(),
                     channel: s.channel().unwrap_or_default().to_owned(),
-                    lot: field(m, "Parkinglot").unwrap_or_default().to_owned(),
-                    space: field(m, "ParkingSpace").unwrap_or_default().to_owned(),
+                    lot: lot.unwrap_or_default().to_owned(),
+                    space: space.unwrap_or_default().to_owned(),
                 };
                 Arc::make_mut(&mut self.snap.parked).insert(u.to_owned(), parked.clone());
                 self.change(|| Change::Parked(parked));
             }
             Event::UnParkedCall(_) | Event::ParkedCallGiveUp(_) | Event::ParkedCallTimeOut(_) => {
-                let s = Snap::read(m, "Parkee");
+                let ([s], []) = read(m, ["Parkee"], []);
                 if let Some(p) = s.uniqueid().and_then(|u| Arc::make_mut(&mut self.snap.parked).remove(u)) {
                     self.change(|| Change::Unparked(p));
                 }
             }
             Event::DeviceStateChange(_) => {
-                let (Some(d), Some(st)) = (field(m, "Device"), field(m, "State")) else { return };
+                let ([], [d, st]) = read(m, [], ["Device", "State"]);
+                let (Some(d), Some(st)) = (d, st) else { return };
                 if self.snap.devices.get(d).map(String::as_str) != Some(st) {
-                    Arc::make_mut(&mut self.snap.devices).insert(d.to_owned(), st.to_owned());
-                    let (d, st) = (d.to_owned(), st.to_owned());
-                    self.change(|| Change::DeviceState { device: d, state: st });
+                    let devices = Arc::make_mut(&mut self.snap.devices);
+                    match devices.get_mut(d) {
+                        Some(old) => st.clone_into(old),
+                        None => {
+                            devices.insert(d.to_owned(), st.to_owned());
+                        }
+                    }
+                    self.change(|| Change::DeviceState { device: d.to_owned(), state: st.to_owned() });
                 }
             }
             Event::ExtensionStatus(_) => {
-                let (Some(e), Some(ctx)) = (field(m, "Exten"), field(m, "Context")) else { return };
-                let status = field(m, "Status").and_then(|s| s.trim().parse().ok()).unwrap_or(-1);
-                let text = field(m, "StatusText").unwrap_or_default().to_owned();
+                let ([], [e, ctx, status, text]) = read(m, [], ["Exten", "Context", "Status", "StatusText"]);
+                let (Some(e), Some(ctx)) = (e, ctx) else { return };
+                let status = status.and_then(|s| s.trim().parse().ok()).unwrap_or(-1);
+                let text = text.unwrap_or_default().to_owned();
                 let key = format!("{e}@{ctx}");
                 Arc::make_mut(&mut self.snap.extensions).insert(key.clone(), (status, text.clone()));
                 self.change(|| Change::ExtensionState { extension: key, status, text });
@@ -469,77 +432,50 @@ impl State {
         }
     }
 
-    /// Creates or updates the channel of snapshot `s`; returns it.
-    fn upsert(&mut self, s: &Snap<'_>, now: &Now) -> Option<Arc<Channel>> {
-        let u = s.uniqueid()?;
-        let state = s.get(1).and_then(|v| v.parse().ok());
-        let channels = mutate(&mut self.snap.channels);
-        if let Some(existing) = channels.get_mut(u) {
-            let mut changed = false;
-            let c = Arc::make_mut(existing);
-            // Compared as bytes; text is checked only when it changed.
-            let mut set = |slot: &mut String, v: Option<&[u8]>| {
-                if let Some(v) = v.filter(|v| slot.as_bytes() != *v) {
-                    if let Ok(v) = std::str::from_utf8(v) {
-                        slot.clear();
-                        slot.push_str(v);
-                        changed = true;
-                    }
-                }
-            };
-            set(&mut c.name, s.f[0]);
-            set(&mut c.state_desc, s.f[2]);
-            set(&mut c.context, s.f[8]);
-            set(&mut c.exten, s.f[9]);
-            set(&mut c.priority, s.f[10]);
-            if let Some(st) = state {
-                if c.state != st {
-                    c.state = st;
-                    changed = true;
-                }
-            }
-            if s.party_differs(3, &c.caller) {
-                c.caller = s.party(3);
-                changed = true;
-            }
-            if s.party_differs(5, &c.connected) {
-                c.connected = s.party(5);
-                changed = true;
-            }
-            let account = known_str(s.get(7));
-            if account.is_some() && c.account_code.as_deref() != account {
-                c.account_code = account.map(str::to_owned);
-                changed = true;
-            }
-            let answered_now = c.state == 6 && c.answered.is_none();
-            if answered_now {
-                c.answered = Some(now.get());
-            }
-            let c = existing.clone();
-            if changed {
-                self.touch(u);
-            }
-            if answered_now {
-                self.call_answered(&c.linkedid, now);
-            }
-            return Some(c);
+    /// Creates or updates the channel of snapshot `s`, and sets `also` on it.
+    fn upsert(&mut self, s: &Snap<'_>, also: Also<'_>, now: &Now) {
+        let Some(u) = s.uniqueid() else { return };
+        let Some(existing) = mutate(&mut self.snap.channels).get_mut(u) else {
+            return self.create(u, s, also, now);
+        };
+        let c = Arc::make_mut(existing);
+        let mut changed = set_snapshot(c, s);
+        if also.differs(c) {
+            changed |= also.set(c);
         }
+        // The call is told after the channel is let go.
+        let answered = (c.state == 6 && c.answered.is_none()).then(|| {
+            c.answered = Some(now.get());
+            c.linkedid.clone()
+        });
+        if changed {
+            self.touch(u);
+        }
+        if let Some(linkedid) = answered {
+            self.call_answered(&linkedid, now);
+        }
+    }
+
+    /// Creates channel `u` from snapshot `s`, unless it hung up lately; then
+    /// sets `also` on it (reported as an update, as for a known channel).
+    fn create(&mut self, u: &str, s: &Snap<'_>, also: Also<'_>, now: &Now) {
         if self.gone.contains(u) {
-            return None;
+            return;
         }
-        let linkedid = s.linkedid().unwrap_or(u).to_owned();
+        let state = s.state();
+        let text = |i| s.text(i).unwrap_or_default().to_owned();
         let c = Arc::new(Channel {
             uniqueid: u.to_owned(),
-            name: s.channel().unwrap_or_default().to_owned(),
-            linkedid: linkedid.clone(),
+            name: text(at::CHANNEL),
+            linkedid: s.linkedid().unwrap_or(u).to_owned(),
             state: state.unwrap_or(0),
-            state_desc: s.get(2).unwrap_or_default().to_owned(),
-            caller: s.party(3),
-            connected: s.party(5),
-            account_code: known(s.get(7)),
-            context: s.get(8).unwrap_or_default().to_owned(),
-            exten: s.get(9).unwrap_or_default().to_owned(),
-            priority: s.get(10).unwrap_or_default().to_owned(),
+            state_desc: text(at::STATE_DESC),
+            caller: s.party(at::CALLER),
+            connected: s.party(at::CONNECTED),
+            account_code: known(s.text(at::ACCOUNT)),
+            context: text(at::CONTEXT),
+            exten: text(at::EXTEN),
+            priority: text(at::PRIORITY),
             application: None,
             bridge: None,
             on_hold: false,
@@ -548,18 +484,22 @@ impl State {
             created: now.get(),
             answered: (state == Some(6)).then(|| now.get()),
         });
-        channels.insert(u.to_owned(), c.clone());
+        let more = also.differs(&c);
+        mutate(&mut self.snap.channels).insert(u.to_owned(), c.clone());
         self.change(|| Change::ChannelCreated(c.clone()));
         self.join_call(&c, now);
-        Some(c)
+        drop(c);
+        if more {
+            self.update(u, also);
+        }
     }
 
-    /// Changes the channel of snapshot `s`, if it is known.
-    fn update(&mut self, s: &Snap<'_>, f: impl FnOnce(&mut Channel)) {
-        let Some(u) = s.uniqueid() else { return };
+    /// Sets `also` on channel `u`, if it is known.
+    fn update(&mut self, u: &str, also: Also<'_>) {
         if let Some(c) = mutate(&mut self.snap.channels).get_mut(u) {
-            f(Arc::make_mut(c));
-            self.touch(u);
+            if also.set(Arc::make_mut(c)) {
+                self.touch(u);
+            }
         }
     }
 
@@ -617,24 +557,21 @@ impl State {
         if let Some(call) = mutate(&mut self.snap.calls).get_mut(linkedid) {
             if call.answered.is_none() {
                 Arc::make_mut(call).answered = Some(now.get());
-                let call = call.clone();
-                self.change(|| Change::CallUpdated(call));
+                if self.record {
+                    self.changes.push(Change::CallUpdated(call.clone()));
+                }
             }
         }
     }
 
-    fn hang_up(
-        &mut self,
-        u: &str,
-        linkedid: Option<&str>,
-        cause: Option<HangupCause>,
-        cause_txt: Option<String>,
-        now: &Now,
-    ) {
+    /// The channel of snapshot `s` hung up: it leaves its bridge, queues,
+    /// parking space and call, and the call ends with its last channel.
+    fn hang_up(&mut self, s: &Snap<'_>, cause: Option<HangupCause>, cause_txt: Option<&str>, now: &Now) {
+        let Some(u) = s.uniqueid() else { return };
         let removed = mutate(&mut self.snap.channels).remove(u);
         self.forget(u);
-        if let Some(b) = removed.as_ref().and_then(|c| c.bridge.clone()) {
-            self.leave_bridge(&b, u);
+        if let Some(b) = removed.as_ref().and_then(|c| c.bridge.as_deref()) {
+            self.bridge_remove(b, u);
         }
         // The queues it waited in, found first: a second handle on the map
         // would make the change below copy it.
@@ -652,18 +589,17 @@ impl State {
         if self.snap.parked.contains_key(u) {
             Arc::make_mut(&mut self.snap.parked).remove(u);
         }
-        if let Some(c) = removed.clone() {
-            self.change(|| Change::ChannelHungUp { channel: c, cause });
+        if let Some(c) = &removed {
+            self.change(|| Change::ChannelHungUp { channel: c.clone(), cause });
         }
-        let linkedid = removed.as_ref().map(|c| c.linkedid.clone()).or(linkedid.map(str::to_owned));
-        let Some(linkedid) = linkedid else { return };
+        let Some(linkedid) = removed.as_ref().map(|c| c.linkedid.as_str()).or(s.linkedid()) else { return };
         let calls = mutate(&mut self.snap.calls);
-        let Some(call) = calls.get_mut(&linkedid) else { return };
+        let Some(call) = calls.get_mut(linkedid) else { return };
         let call = Arc::make_mut(call);
         call.channels.retain(|c| c != u);
         if call.cause.is_none() && cause.is_some_and(|c| c.code() != 0) {
             call.cause = cause;
-            call.cause_txt = cause_txt;
+            call.cause_txt = cause_txt.map(str::to_owned);
         }
         if !call.channels.is_empty() {
             return;
@@ -671,14 +607,13 @@ impl State {
         if call.cause.is_none() {
             // Every channel hung up with cause 0 (or none): keep what there was.
             call.cause = cause;
-            call.cause_txt = call.cause_txt.take();
         }
         call.ended = Some(now.get());
         let ended = if self.options.ended_call_grace.is_zero() {
-            calls.remove(&linkedid).expect("just found")
+            calls.remove(linkedid).expect("just found")
         } else {
-            self.ended.push_back((Instant::now() + self.options.ended_call_grace, linkedid.clone()));
-            calls[&linkedid].clone()
+            self.ended.push_back((Instant::now() + self.options.ended_call_grace, linkedid.to_owned()));
+            calls[linkedid].clone()
         };
         self.change(|| Change::CallEnded(ended));
     }
@@ -703,50 +638,52 @@ impl State {
         }
     }
 
-    /// Creates or updates the bridge of a message with bridge fields.
-    fn bridge(&mut self, m: &Message) -> Option<String> {
-        let id = field(m, "BridgeUniqueid")?.to_owned();
-        let bridges = mutate(&mut self.snap.bridges);
-        let created = !bridges.contains_key(&id);
-        let b = Arc::make_mut(
-            bridges.entry(id.clone()).or_insert_with(|| Arc::new(Bridge { uniqueid: id.clone(), ..Bridge::default() })),
-        );
-        b.bridge_type = known(field(m, "BridgeType")).or(b.bridge_type.take());
-        b.technology = known(field(m, "BridgeTechnology")).or(b.technology.take());
-        b.creator = known(field(m, "BridgeCreator")).or(b.creator.take());
-        b.name = known(field(m, "BridgeName")).or(b.name.take());
-        if created {
-            let b = self.snap.bridges[&id].clone();
-            self.change(|| Change::BridgeCreated(b));
+    /// Creates or updates a bridge from its fields (in [`BRIDGE`]'s order);
+    /// returns its uniqueid.
+    fn bridge<'m>(&mut self, [id, kind, technology, creator, name]: [Option<&'m str>; 5]) -> Option<&'m str> {
+        /// A field the message says something about, kept otherwise.
+        fn keep(slot: &mut Option<String>, v: Option<&str>) {
+            if let Some(v) = known_str(v).filter(|&v| slot.as_deref() != Some(v)) {
+                *slot = Some(v.to_owned());
+            }
         }
+        let fill = |b: &mut Bridge| {
+            keep(&mut b.bridge_type, kind);
+            keep(&mut b.technology, technology);
+            keep(&mut b.creator, creator);
+            keep(&mut b.name, name);
+        };
+        let id = id?;
+        let bridges = mutate(&mut self.snap.bridges);
+        if let Some(b) = bridges.get_mut(id) {
+            fill(Arc::make_mut(b));
+            return Some(id);
+        }
+        let mut b = Bridge { uniqueid: id.to_owned(), ..Bridge::default() };
+        fill(&mut b);
+        let b = Arc::new(b);
+        bridges.insert(id.to_owned(), b.clone());
+        self.change(|| Change::BridgeCreated(b));
         Some(id)
     }
 
-    fn enter_bridge(&mut self, bridge: &str, u: &str) {
+    /// Puts channel `u` in bridge `bridge`'s list (the channel's own side
+    /// is set with its snapshot).
+    fn bridge_add(&mut self, bridge: &str, u: &str) {
         if let Some(b) = mutate(&mut self.snap.bridges).get_mut(bridge) {
-            let b = Arc::make_mut(b);
             if !b.channels.iter().any(|c| c == u) {
-                b.channels.push(u.to_owned());
+                Arc::make_mut(b).channels.push(u.to_owned());
             }
         }
-        if let Some(c) = mutate(&mut self.snap.channels).get_mut(u) {
-            Arc::make_mut(c).bridge = Some(bridge.to_owned());
-        }
-        let (bridge, channel) = (bridge.to_owned(), u.to_owned());
-        self.change(|| Change::EnteredBridge { bridge, channel });
+        self.change(|| Change::EnteredBridge { bridge: bridge.to_owned(), channel: u.to_owned() });
     }
 
-    fn leave_bridge(&mut self, bridge: &str, u: &str) {
+    /// Takes channel `u` out of bridge `bridge`'s list.
+    fn bridge_remove(&mut self, bridge: &str, u: &str) {
         if let Some(b) = mutate(&mut self.snap.bridges).get_mut(bridge) {
             Arc::make_mut(b).channels.retain(|c| c != u);
         }
-        if let Some(c) = mutate(&mut self.snap.channels).get_mut(u) {
-            if c.bridge.as_deref() == Some(bridge) {
-                Arc::make_mut(c).bridge = None;
-            }
-        }
-        let (bridge, channel) = (bridge.to_owned(), u.to_owned());
-        self.change(|| Change::LeftBridge { bridge, channel });
+        self.change(|| Change::LeftBridge { bridge: bridge.to_owned(), channel: u.to_owned() });
     }
 
     fn queue_mut(&mut self, name: &str) -> &mut Queue {
@@ -763,6 +700,14 @@ impl State {
         }
     }
 
+    fn conference_mut(&mut self, name: &str) -> &mut Conference {
+        Arc::make_mut(
+            mutate(&mut self.snap.conferences)
+                .entry(name.to_owned())
+                .or_insert_with(|| Arc::new(Conference { name: name.to_owned(), channels: Vec::new() })),
+        )
+    }
+
     /// Applies one item of a seeding list: channel and bridge list items
     /// here, the rest (queue, parking, device and extension lists) as the
     /// events they are.
@@ -777,33 +722,31 @@ impl State {
         let now = &Now::default();
         let name = m.event_name().unwrap_or_default();
         if name.eq_ignore_ascii_case("CoreShowChannel") {
-            let s = Snap::read(&m, "");
-            self.upsert(&s, now);
-            let app = known(field(&m, "Application"));
-            self.update(&s, |c| c.application = app);
-            if let (Some(b), Some(u)) = (known(field(&m, "BridgeId")), s.uniqueid()) {
-                let id = b.clone();
-                let bridges = mutate(&mut self.snap.bridges);
-                bridges.entry(b).or_insert_with(|| Arc::new(Bridge { uniqueid: id.clone(), ..Bridge::default() }));
-                self.enter_bridge(&id, u);
+            let ([s], [app, bridge]) = read(&m, [""], ["Application", "BridgeId"]);
+            let Some(u) = s.uniqueid() else { return };
+            let bridge = known_str(bridge);
+            if let Some(b) = bridge {
+                mutate(&mut self.snap.bridges)
+                    .entry(b.to_owned())
+                    .or_insert_with(|| Arc::new(Bridge { uniqueid: b.to_owned(), ..Bridge::default() }));
+            }
+            self.upsert(&s, bridge.map_or(Also::Nothing, Also::EnterBridge), now);
+            self.update(u, Also::Application(known_str(app)));
+            if let Some(b) = bridge {
+                self.bridge_add(b, u);
             }
         } else if name.eq_ignore_ascii_case("BridgeListItem") {
-            self.bridge(&m);
+            let ([], bridge) = read(&m, [], BRIDGE);
+            self.bridge(bridge);
         } else if name.eq_ignore_ascii_case("ConfbridgeListRooms") {
-            if let Some(room) = field(&m, "Conference") {
-                mutate(&mut self.snap.conferences)
-                    .entry(room.to_owned())
-                    .or_insert_with(|| Arc::new(Conference { name: room.to_owned(), channels: Vec::new() }));
+            if let ([], [Some(room)]) = read(&m, [], ["Conference"]) {
+                self.conference_mut(room);
             }
         } else if name.eq_ignore_ascii_case("ConfbridgeList") {
-            let s = Snap::read(&m, "");
-            let (Some(room), Some(u)) = (field(&m, "Conference"), s.uniqueid()) else { return };
-            self.upsert(&s, now);
-            let conf = Arc::make_mut(
-                mutate(&mut self.snap.conferences)
-                    .entry(room.to_owned())
-                    .or_insert_with(|| Arc::new(Conference { name: room.to_owned(), channels: Vec::new() })),
-            );
+            let ([s], [room]) = read(&m, [""], ["Conference"]);
+            let (Some(room), Some(u)) = (room, s.uniqueid()) else { return };
+            self.upsert(&s, Also::Nothing, now);
+            let conf = self.conference_mut(room);
             if !conf.channels.iter().any(|c| c == u) {
                 conf.channels.push(u.to_owned());
             }
@@ -820,20 +763,26 @@ impl State {
     }
 }
 
-fn member_from(m: &Message, interface: &str) -> QueueMember {
-    fn num<T: std::str::FromStr>(m: &Message, k: &str) -> Option<T> {
-        field(m, k).and_then(|v| v.trim().parse().ok())
+/// A queue member from the fields of its event (in [`MEMBER`]'s order,
+/// after queue, interface and location).
+fn member_from(
+    interface: &str,
+    [name, alt_name, state_interface, paused, paused_reason, status, in_call, penalty, calls_taken]: [Option<&str>; 9],
+) -> QueueMember {
+    fn num<T: std::str::FromStr>(v: Option<&str>) -> Option<T> {
+        v.and_then(|v| v.trim().parse().ok())
     }
+    let flag = |v: Option<&str>| v.and_then(|v| crate::typed::parse_bool(v.as_bytes())).unwrap_or(false);
     QueueMember {
         interface: interface.to_owned(),
-        name: known(field(m, "MemberName").or(field(m, "Name"))),
-        state_interface: known(field(m, "StateInterface")),
-        paused: field(m, "Paused").and_then(|v| crate::typed::parse_bool(v.as_bytes())).unwrap_or(false),
-        paused_reason: known(field(m, "PausedReason")),
-        status: num(m, "Status"),
-        in_call: field(m, "InCall").and_then(|v| crate::typed::parse_bool(v.as_bytes())).unwrap_or(false),
-        penalty: num(m, "Penalty"),
-        calls_taken: num(m, "CallsTaken"),
+        name: known(name.or(alt_name)),
+        state_interface: known(state_interface),
+        paused: flag(paused),
+        paused_reason: known(paused_reason),
+        status: num(status),
+        in_call: flag(in_call),
+        penalty: num(penalty),
+        calls_taken: num(calls_taken),
     }
 }
 

@@ -48,6 +48,7 @@
 //! ```
 
 mod apply;
+mod fields;
 mod model;
 
 use std::sync::{Arc, Mutex, MutexGuard};

@@ -1,0 +1,329 @@
+//! Reading the headers an event needs, in one pass over its message.
+//!
+//! A channel snapshot alone is thirteen headers (`Channel`, `ChannelState`
+//! ... `Linkedid`), a `DialBegin` carries two of them (the second under the
+//! prefix `Dest`), and most events add a field or two: looking each up on
+//! its own would scan the message once per field. [`read`] takes them all
+//! in one pass.
+
+use ami_core::Message;
+
+use super::model::Party;
+
+/// The channel snapshot fields, in the order Asterisk writes them (a
+/// `Language` header, not kept, sits between `ConnectedLineName` and
+/// `AccountCode`).
+const SNAPSHOT: [&str; 13] = [
+    "Channel",
+    "ChannelState",
+    "ChannelStateDesc",
+    "CallerIDNum",
+    "CallerIDName",
+    "ConnectedLineNum",
+    "ConnectedLineName",
+    "AccountCode",
+    "Context",
+    "Exten",
+    "Priority",
+    "Uniqueid",
+    "Linkedid",
+];
+
+/// Whether `a` and `b` are the same bytes, or, with `case` 0x20, the same
+/// but for the case of ASCII letters, provided `b` has nothing else (every
+/// byte of `b | 0x20` is then a lower-case letter, which only the two cases
+/// of one letter give).
+///
+/// Inline and eight bytes at a time: the names and values compared here are
+/// short, and a call to `memcmp` would cost more than the comparison.
+#[inline]
+pub(super) fn equal(a: &[u8], b: &[u8], case: u8) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let n = a.len();
+    if n < 8 {
+        return a.iter().zip(b).all(|(x, y)| x | case == y | case);
+    }
+    let mask = u64::from_ne_bytes([case; 8]);
+    let word = |s: &[u8], i: usize| u64::from_ne_bytes(s[i..i + 8].try_into().expect("eight bytes")) | mask;
+    // Whole words, then the last eight bytes (which may overlap the last word).
+    let mut i = 0;
+    while i + 8 < n {
+        if word(a, i) != word(b, i) {
+            return false;
+        }
+        i += 8;
+    }
+    word(a, n - 8) == word(b, n - 8)
+}
+
+/// `a == b` ([`equal`] with case).
+#[inline]
+pub(super) fn same(a: &[u8], b: &[u8]) -> bool {
+    equal(a, b, 0)
+}
+
+/// Whether header `name` is `letters` (ASCII letters only) in any case.
+#[inline]
+fn is_name(name: &[u8], letters: &str) -> bool {
+    equal(name, letters.as_bytes(), 0x20)
+}
+
+/// The index in [`SNAPSHOT`] of a field name (ASCII case-insensitive),
+/// picked by length first: at most three names share one.
+fn snapshot_field(name: &[u8]) -> Option<usize> {
+    let candidates: &[usize] = match name.len() {
+        5 => &[9],
+        7 => &[0, 8],
+        8 => &[10, 11, 12],
+        11 => &[3, 7],
+        12 => &[1, 4],
+        16 => &[2, 5],
+        17 => &[6],
+        _ => return None,
+    };
+    candidates.iter().copied().find(|&i| is_name(name, SNAPSHOT[i]))
+}
+
+/// Whether header `name` is snapshot field `field` under `prefix` (both
+/// ASCII letters only), in any case.
+#[inline]
+fn is_field(name: &[u8], prefix: &str, field: &str) -> bool {
+    name.len() == prefix.len() + field.len()
+        && is_name(&name[..prefix.len()], prefix)
+        && is_name(&name[prefix.len()..], field)
+}
+
+/// The snapshot (index in `prefixes`) and field (index in [`SNAPSHOT`]) of
+/// header `name`.
+fn snapshot_slot(name: &[u8], prefixes: &[&str]) -> Option<(usize, usize)> {
+    prefixes.iter().enumerate().find_map(|(k, p)| {
+        let head = name.get(..p.len())?;
+        if is_name(head, p) {
+            snapshot_field(&name[p.len()..]).map(|i| (k, i))
+        } else {
+            None
+        }
+    })
+}
+
+/// One pass over the headers of `m`: the channel snapshot under each of
+/// `prefixes` (`""` for the event's own channel, `"Dest"`, `"Parkee"`...),
+/// and the `extra` fields, as text. Names are compared ASCII
+/// case-insensitively and the first value wins, as with [`Message::get`];
+/// a snapshot field's name is never an `extra`.
+///
+/// Each header is first compared, byte for byte, with the snapshot field
+/// expected next (Asterisk writes them in one order), and looked up only
+/// when it is not that one. The pass ends once every field is in.
+pub(super) fn read<'m, const P: usize, const E: usize>(
+    m: &'m Message,
+    prefixes: [&str; P],
+    extra: [&str; E],
+) -> ([Snap<'m>; P], [Option<&'m str>; E]) {
+    let mut snaps = [Snap::default(); P];
+    let mut extras = [None; E];
+    let mut left = P * SNAPSHOT.len() + E;
+    // The field expected next: field `j` of snapshot `k`.
+    let (mut k, mut j) = (0, 0);
+    for h in m.headers() {
+        let (name, Some(value)) = (h.name(), h.value()) else { continue };
+        let slot = if k < P && is_field(name, prefixes[k], SNAPSHOT[j]) {
+            Some((k, j))
+        } else {
+            snapshot_slot(name, &prefixes)
+        };
+        let found = match slot {
+            Some((sk, sj)) => {
+                (k, j) = if sj + 1 < SNAPSHOT.len() { (sk, sj + 1) } else { (sk + 1, 0) };
+                &mut snaps[sk].0[sj]
+            }
+            None => match extra.iter().position(|e| e.as_bytes().eq_ignore_ascii_case(name)) {
+                Some(i) => &mut extras[i],
+                None => continue,
+            },
+        };
+        if found.is_none() {
+            *found = Some(value);
+            left -= 1;
+            if left == 0 {
+                break;
+            }
+        }
+    }
+    (snaps, extras.map(|v| v.and_then(|v| std::str::from_utf8(v).ok())))
+}
+
+/// Where each field of a [`Snap`] is (indexes in [`SNAPSHOT`]); a party's
+/// name follows its number.
+pub(super) mod at {
+    pub(in crate::live) const CHANNEL: usize = 0;
+    pub(in crate::live) const STATE: usize = 1;
+    pub(in crate::live) const STATE_DESC: usize = 2;
+    pub(in crate::live) const CALLER: usize = 3;
+    pub(in crate::live) const CONNECTED: usize = 5;
+    pub(in crate::live) const ACCOUNT: usize = 7;
+    pub(in crate::live) const CONTEXT: usize = 8;
+    pub(in crate::live) const EXTEN: usize = 9;
+    pub(in crate::live) const PRIORITY: usize = 10;
+    pub(in crate::live) const UNIQUEID: usize = 11;
+    pub(in crate::live) const LINKEDID: usize = 12;
+}
+
+/// A channel snapshot as a message carries it: the raw values, by index in
+/// [`SNAPSHOT`] (see [`at`]).
+#[derive(Clone, Copy, Default)]
+pub(super) struct Snap<'m>([Option<&'m [u8]>; 13]);
+
+impl<'m> Snap<'m> {
+    /// The raw value of field `i`.
+    pub(super) fn bytes(&self, i: usize) -> Option<&'m [u8]> {
+        self.0[i]
+    }
+
+    /// Field `i` as text (`None` if it is not UTF-8).
+    pub(super) fn text(&self, i: usize) -> Option<&'m str> {
+        self.0[i].and_then(|v| std::str::from_utf8(v).ok())
+    }
+
+    /// `Channel`.
+    pub(super) fn channel(&self) -> Option<&'m str> {
+        self.text(at::CHANNEL)
+    }
+
+    /// `Uniqueid`, unless empty.
+    pub(super) fn uniqueid(&self) -> Option<&'m str> {
+        self.text(at::UNIQUEID).filter(|u| !u.is_empty())
+    }
+
+    /// `Linkedid`, unless empty.
+    pub(super) fn linkedid(&self) -> Option<&'m str> {
+        self.text(at::LINKEDID).filter(|u| !u.is_empty())
+    }
+
+    /// `ChannelState`, as a number.
+    pub(super) fn state(&self) -> Option<u8> {
+        match self.0[at::STATE]? {
+            // What Asterisk sends, read without the UTF-8 check.
+            &[d @ b'0'..=b'9'] => Some(d - b'0'),
+            v => std::str::from_utf8(v).ok()?.parse().ok(),
+        }
+    }
+
+    /// `AccountCode`, if it says something and differs from `old`.
+    pub(super) fn account_differs(&self, old: Option<&str>) -> Option<&'m str> {
+        let v = self.0[at::ACCOUNT].filter(|v| is_known(v))?;
+        if old.is_some_and(|old| same(old.as_bytes(), v)) {
+            return None;
+        }
+        std::str::from_utf8(v).ok()
+    }
+
+    /// The party whose number is field `num` (its name follows it).
+    pub(super) fn party(&self, num: usize) -> Party {
+        Party { num: known(self.text(num)), name: known(self.text(num + 1)) }
+    }
+
+    /// Whether the party at `num` differs from `p` and says something (an
+    /// all-placeholder party never replaces one). Allocates nothing, and
+    /// checks text only when the bytes differ.
+    pub(super) fn party_differs(&self, num: usize, p: &Party) -> bool {
+        let unchanged = |i: usize, old: &Option<String>| match (self.0[i].filter(|v| is_known(v)), old) {
+            (Some(v), Some(old)) => same(v, old.as_bytes()),
+            (v, old) => v.is_none() && old.is_none(),
+        };
+        if unchanged(num, &p.num) && unchanged(num + 1, &p.name) {
+            return false;
+        }
+        let (n, m) = (known_str(self.text(num)), known_str(self.text(num + 1)));
+        (n.is_some() || m.is_some()) && (n != p.num.as_deref() || m != p.name.as_deref())
+    }
+}
+
+/// Whether a value says something: not empty, not a placeholder.
+fn is_known(v: &[u8]) -> bool {
+    !v.is_empty() && !matches!(v, b"<unknown>" | b"<null>" | b"(null)")
+}
+
+/// A value, unless empty or a placeholder.
+pub(super) fn known_str(v: Option<&str>) -> Option<&str> {
+    v.filter(|v| is_known(v.as_bytes()))
+}
+
+/// [`known_str`], owned.
+pub(super) fn known(v: Option<&str>) -> Option<String> {
+    known_str(v).map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(pairs: &[(&str, &str)]) -> Message {
+        Message::from_pairs(pairs.iter().copied())
+    }
+
+    #[test]
+    fn reads_two_snapshots_and_extras_in_one_pass() {
+        let m = message(&[
+            ("Event", "DialBegin"),
+            ("Channel", "PJSIP/100-01"),
+            ("Uniqueid", "1.1"),
+            ("Linkedid", "1.1"),
+            ("DestChannel", "PJSIP/200-02"),
+            ("DestCallerIDNum", "200"),
+            ("DestUniqueid", "1.2"),
+            ("DestLinkedid", "1.1"),
+            ("DialString", "200"),
+        ]);
+        let ([caller, dest], [dial]) = read(&m, ["", "Dest"], ["DialString"]);
+        assert_eq!(
+            (caller.channel(), caller.uniqueid(), caller.linkedid()),
+            (Some("PJSIP/100-01"), Some("1.1"), Some("1.1"))
+        );
+        assert_eq!(
+            (dest.channel(), dest.uniqueid(), dest.linkedid()),
+            (Some("PJSIP/200-02"), Some("1.2"), Some("1.1"))
+        );
+        assert_eq!(dest.party(at::CALLER), Party { num: Some("200".into()), name: None });
+        assert_eq!(dial, Some("200"));
+    }
+
+    #[test]
+    fn names_in_any_case_and_order_first_value_wins() {
+        let m = message(&[
+            ("linkedid", "1.9"),
+            ("Cause", "16"),
+            ("UNIQUEID", "1.1"),
+            ("Uniqueid", "1.2"),
+            ("cause", "17"),
+            ("Language", "en"),
+            ("channel", "PJSIP/100-01"),
+        ]);
+        let ([s], [cause, missing]) = read(&m, [""], ["Cause", "Cause-txt"]);
+        assert_eq!((s.uniqueid(), s.linkedid(), s.channel()), (Some("1.1"), Some("1.9"), Some("PJSIP/100-01")));
+        assert_eq!((cause, missing), (Some("16"), None));
+        assert_eq!(s.state(), None);
+    }
+
+    #[test]
+    fn a_prefix_does_not_read_the_other_channel() {
+        let m = message(&[("DestUniqueid", "1.2"), ("ParkeeUniqueid", "1.3")]);
+        let ([own, parkee], []) = read(&m, ["", "Parkee"], []);
+        assert_eq!((own.uniqueid(), parkee.uniqueid()), (None, Some("1.3")));
+    }
+
+    #[test]
+    fn placeholders_say_nothing() {
+        let m = message(&[("CallerIDNum", "<unknown>"), ("CallerIDName", "Reception")]);
+        let ([s], []) = read(&m, [""], []);
+        let p = s.party(at::CALLER);
+        assert_eq!(p, Party { num: None, name: Some("Reception".into()) });
+        assert!(!s.party_differs(at::CALLER, &p));
+        assert!(s.party_differs(at::CALLER, &Party::default()));
+        let placeholder = message(&[("CallerIDNum", "<unknown>")]);
+        let ([empty], []) = read(&placeholder, [""], []);
+        assert!(!empty.party_differs(at::CALLER, &p), "a placeholder party never replaces one");
+    }
+}
