@@ -10,6 +10,7 @@ use std::time::{Duration, Instant, SystemTime};
 use ami_core::{HangupCause, Message};
 
 use super::fields::{at, known, known_str, read, same, Snap};
+use super::hash::FxBuild;
 use super::model::{Bridge, Call, Channel, Conference, ParkedCall, Queue, QueueCaller, QueueMember, Snapshot};
 use super::{Change, LiveOptions};
 use crate::Event;
@@ -149,9 +150,10 @@ pub(crate) struct State {
     options: LiveOptions,
     pub(crate) snap: Snapshot,
     /// Recently hung-up uniqueids: late events for them are ignored, so they
-    /// do not bring a channel back. Bounded by count.
-    gone: HashSet<String>,
-    gone_order: VecDeque<String>,
+    /// do not bring a channel back. Bounded by count; the set and the order
+    /// share each string.
+    gone: HashSet<Arc<str>, FxBuild>,
+    gone_order: VecDeque<Arc<str>>,
     /// Ended calls kept for the grace period, oldest first.
     ended: VecDeque<(Instant, String)>,
     /// Collect changes (someone listens).
@@ -173,7 +175,7 @@ impl State {
         State {
             options,
             snap: Snapshot::default(),
-            gone: HashSet::new(),
+            gone: HashSet::default(),
             gone_order: VecDeque::new(),
             ended: VecDeque::new(),
             record: false,
@@ -629,8 +631,9 @@ impl State {
     }
 
     fn forget(&mut self, u: &str) {
-        if self.gone.insert(u.to_owned()) {
-            self.gone_order.push_back(u.to_owned());
+        let u: Arc<str> = u.into();
+        if self.gone.insert(u.clone()) {
+            self.gone_order.push_back(u);
             if self.gone_order.len() > GONE {
                 let old = self.gone_order.pop_front().expect("non-empty");
                 self.gone.remove(&old);

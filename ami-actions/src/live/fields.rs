@@ -124,32 +124,37 @@ pub(super) fn read<'m, const P: usize, const E: usize>(
 ) -> ([Snap<'m>; P], [Option<&'m str>; E]) {
     let mut snaps = [Snap::default(); P];
     let mut extras = [None; E];
-    let mut left = P * SNAPSHOT.len() + E;
+    let (mut snap_left, mut extra_left) = (P * SNAPSHOT.len(), E);
     // The field expected next: field `j` of snapshot `k`.
     let (mut k, mut j) = (0, 0);
     for h in m.headers() {
         let (name, Some(value)) = (h.name(), h.value()) else { continue };
         let slot = if k < P && is_field(name, prefixes[k], SNAPSHOT[j]) {
             Some((k, j))
-        } else {
+        } else if snap_left > 0 {
             snapshot_slot(name, &prefixes)
+        } else {
+            None
         };
-        let found = match slot {
-            Some((sk, sj)) => {
-                (k, j) = if sj + 1 < SNAPSHOT.len() { (sk, sj + 1) } else { (sk + 1, 0) };
-                &mut snaps[sk].0[sj]
+        if let Some((sk, sj)) = slot {
+            (k, j) = if sj + 1 < SNAPSHOT.len() { (sk, sj + 1) } else { (sk + 1, 0) };
+            let field = &mut snaps[sk].0[sj];
+            if field.is_none() {
+                *field = Some(value);
+                snap_left -= 1;
             }
-            None => match extra.iter().position(|e| e.as_bytes().eq_ignore_ascii_case(name)) {
-                Some(i) => &mut extras[i],
-                None => continue,
-            },
-        };
-        if found.is_none() {
-            *found = Some(value);
-            left -= 1;
-            if left == 0 {
-                break;
+        } else if let Some(i) =
+            extra.iter().position(|e| same(name, e.as_bytes()) || e.as_bytes().eq_ignore_ascii_case(name))
+        {
+            if extras[i].is_none() {
+                extras[i] = Some(value);
+                extra_left -= 1;
             }
+        } else {
+            continue;
+        }
+        if snap_left == 0 && extra_left == 0 {
+            break;
         }
     }
     (snaps, extras.map(|v| v.and_then(|v| std::str::from_utf8(v).ok())))

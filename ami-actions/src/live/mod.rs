@@ -49,6 +49,7 @@
 
 mod apply;
 mod fields;
+mod hash;
 mod model;
 
 use std::sync::{Arc, Mutex, MutexGuard};
