@@ -11,6 +11,7 @@ use ami_core::{HangupCause, Message};
 
 use super::fields::{at, known, known_str, read, same, Snap};
 use super::hash::FxBuild;
+use super::indexed::Indexed;
 use super::model::{Bridge, Call, Channel, Conference, ParkedCall, Queue, QueueCaller, QueueMember, Snapshot};
 use super::{Change, LiveOptions};
 use crate::Event;
@@ -148,7 +149,13 @@ impl Now {
 /// The live state itself.
 pub(crate) struct State {
     options: LiveOptions,
-    pub(crate) snap: Snapshot,
+    /// Channels up, by uniqueid.
+    channels: Indexed<Channel>,
+    /// Calls, by linkedid.
+    calls: Indexed<Call>,
+    /// The other maps, as snapshots show them (its channels and calls are
+    /// left empty: they are the two above).
+    rest: Snapshot,
     /// Recently hung-up uniqueids: late events for them are ignored, so they
     /// do not bring a channel back. Bounded by count; the set and the order
     /// share each string.
@@ -174,7 +181,9 @@ impl State {
     pub(crate) fn new(options: LiveOptions) -> State {
         State {
             options,
-            snap: Snapshot::default(),
+            channels: Indexed::default(),
+            calls: Indexed::default(),
+            rest: Snapshot::default(),
             gone: HashSet::default(),
             gone_order: VecDeque::new(),
             ended: VecDeque::new(),
@@ -182,6 +191,11 @@ impl State {
             changes: Vec::new(),
             touched: Vec::new(),
         }
+    }
+
+    /// A consistent view of everything now.
+    pub(crate) fn snapshot(&mut self) -> Snapshot {
+        Snapshot { channels: self.channels.sorted(), calls: self.calls.sorted(), ..self.rest.clone() }
     }
 
     fn change(&mut self, c: impl FnOnce() -> Change) {
@@ -226,7 +240,7 @@ impl State {
             Event::Rename(_) => {
                 let ([], [id, new]) = read(m, [], ["Uniqueid", "Newname"]);
                 let (Some(id), Some(new)) = (id, new) else { return };
-                if let Some(c) = mutate(&mut self.snap.channels).get_mut(id) {
+                if let Some(c) = self.channels.get_mut(id) {
                     Arc::make_mut(c).name = new.to_owned();
                     self.touch(id);
                 }
@@ -245,7 +259,7 @@ impl State {
                 self.upsert(&caller, Also::Nothing, now);
                 self.upsert(&dest, Also::Nothing, now);
                 let linkedid = caller.linkedid().or(dest.linkedid());
-                if let Some(call) = linkedid.and_then(|l| mutate(&mut self.snap.calls).get_mut(l)) {
+                if let Some(call) = linkedid.and_then(|l| self.calls.get_mut(l)) {
                     if call.callee.is_none() {
                         let call = Arc::make_mut(call);
                         call.callee = Some(dest.party(at::CALLER));
@@ -258,7 +272,7 @@ impl State {
                 self.upsert(&caller, Also::Nothing, now);
                 self.upsert(&dest, Also::Nothing, now);
                 let linkedid = caller.linkedid().or(dest.linkedid());
-                if let Some(call) = linkedid.and_then(|l| mutate(&mut self.snap.calls).get_mut(l)) {
+                if let Some(call) = linkedid.and_then(|l| self.calls.get_mut(l)) {
                     Arc::make_mut(call).dial_status = status.map(str::to_owned);
                     if self.record {
                         self.changes.push(Change::CallUpdated(call.clone()));
@@ -286,9 +300,9 @@ impl State {
             }
             Event::BridgeDestroy(_) => {
                 let ([], [id]) = read(m, [], ["BridgeUniqueid"]);
-                if let Some(b) = id.and_then(|id| mutate(&mut self.snap.bridges).remove(id)) {
+                if let Some(b) = id.and_then(|id| mutate(&mut self.rest.bridges).remove(id)) {
                     for u in &b.channels {
-                        if let Some(c) = mutate(&mut self.snap.channels).get_mut(u.as_str()) {
+                        if let Some(c) = self.channels.get_mut(u) {
                             Arc::make_mut(c).bridge = None;
                         }
                     }
@@ -380,12 +394,12 @@ impl State {
                 if joined {
                     conf.channels.push(u.to_owned());
                 }
-                let conf = self.snap.conferences[name].clone();
+                let conf = self.rest.conferences[name].clone();
                 self.change(|| Change::ConferenceChanged(conf));
             }
             Event::ConfbridgeEnd(_) => {
                 let ([], [name]) = read(m, [], ["Conference"]);
-                if let Some(conf) = name.and_then(|name| mutate(&mut self.snap.conferences).remove(name)) {
+                if let Some(conf) = name.and_then(|name| mutate(&mut self.rest.conferences).remove(name)) {
                     self.change(|| Change::ConferenceEnded(conf));
                 }
             }
@@ -398,20 +412,20 @@ impl State {
                     lot: lot.unwrap_or_default().to_owned(),
                     space: space.unwrap_or_default().to_owned(),
                 };
-                Arc::make_mut(&mut self.snap.parked).insert(u.to_owned(), parked.clone());
+                Arc::make_mut(&mut self.rest.parked).insert(u.to_owned(), parked.clone());
                 self.change(|| Change::Parked(parked));
             }
             Event::UnParkedCall(_) | Event::ParkedCallGiveUp(_) | Event::ParkedCallTimeOut(_) => {
                 let ([s], []) = read(m, ["Parkee"], []);
-                if let Some(p) = s.uniqueid().and_then(|u| Arc::make_mut(&mut self.snap.parked).remove(u)) {
+                if let Some(p) = s.uniqueid().and_then(|u| Arc::make_mut(&mut self.rest.parked).remove(u)) {
                     self.change(|| Change::Unparked(p));
                 }
             }
             Event::DeviceStateChange(_) => {
                 let ([], [d, st]) = read(m, [], ["Device", "State"]);
                 let (Some(d), Some(st)) = (d, st) else { return };
-                if self.snap.devices.get(d).map(String::as_str) != Some(st) {
-                    let devices = Arc::make_mut(&mut self.snap.devices);
+                if self.rest.devices.get(d).map(String::as_str) != Some(st) {
+                    let devices = Arc::make_mut(&mut self.rest.devices);
                     match devices.get_mut(d) {
                         Some(old) => st.clone_into(old),
                         None => {
@@ -427,7 +441,7 @@ impl State {
                 let status = status.and_then(|s| s.trim().parse().ok()).unwrap_or(-1);
                 let text = text.unwrap_or_default().to_owned();
                 let key = format!("{e}@{ctx}");
-                Arc::make_mut(&mut self.snap.extensions).insert(key.clone(), (status, text.clone()));
+                Arc::make_mut(&mut self.rest.extensions).insert(key.clone(), (status, text.clone()));
                 self.change(|| Change::ExtensionState { extension: key, status, text });
             }
             _ => {}
@@ -437,7 +451,7 @@ impl State {
     /// Creates or updates the channel of snapshot `s`, and sets `also` on it.
     fn upsert(&mut self, s: &Snap<'_>, also: Also<'_>, now: &Now) {
         let Some(u) = s.uniqueid() else { return };
-        let Some(existing) = mutate(&mut self.snap.channels).get_mut(u) else {
+        let Some(existing) = self.channels.get_mut(u) else {
             return self.create(u, s, also, now);
         };
         let c = Arc::make_mut(existing);
@@ -487,7 +501,7 @@ impl State {
             answered: (state == Some(6)).then(|| now.get()),
         });
         let more = also.differs(&c);
-        mutate(&mut self.snap.channels).insert(u.to_owned(), c.clone());
+        self.channels.insert(u, c.clone());
         self.change(|| Change::ChannelCreated(c.clone()));
         self.join_call(&c, now);
         drop(c);
@@ -498,7 +512,7 @@ impl State {
 
     /// Sets `also` on channel `u`, if it is known.
     fn update(&mut self, u: &str, also: Also<'_>) {
-        if let Some(c) = mutate(&mut self.snap.channels).get_mut(u) {
+        if let Some(c) = self.channels.get_mut(u) {
             if also.set(Arc::make_mut(c)) {
                 self.touch(u);
             }
@@ -517,15 +531,14 @@ impl State {
     /// Turns the channels touched by the event into `ChannelUpdated`s.
     fn flush_touched(&mut self) {
         for u in std::mem::take(&mut self.touched) {
-            if let Some(c) = self.snap.channels.get(&u) {
+            if let Some(c) = self.channels.get(&u) {
                 self.changes.push(Change::ChannelUpdated(c.clone()));
             }
         }
     }
 
     fn join_call(&mut self, c: &Arc<Channel>, now: &Now) {
-        let calls = mutate(&mut self.snap.calls);
-        match calls.get_mut(&c.linkedid) {
+        match self.calls.get_mut(&c.linkedid) {
             Some(call) => {
                 let call = Arc::make_mut(call);
                 call.channels.push(c.uniqueid.clone());
@@ -549,14 +562,14 @@ impl State {
                     cause: None,
                     cause_txt: None,
                 });
-                calls.insert(c.linkedid.clone(), call.clone());
+                self.calls.insert(&c.linkedid, call.clone());
                 self.change(|| Change::CallStarted(call));
             }
         }
     }
 
     fn call_answered(&mut self, linkedid: &str, now: &Now) {
-        if let Some(call) = mutate(&mut self.snap.calls).get_mut(linkedid) {
+        if let Some(call) = self.calls.get_mut(linkedid) {
             if call.answered.is_none() {
                 Arc::make_mut(call).answered = Some(now.get());
                 if self.record {
@@ -570,7 +583,7 @@ impl State {
     /// parking space and call, and the call ends with its last channel.
     fn hang_up(&mut self, s: &Snap<'_>, cause: Option<HangupCause>, cause_txt: Option<&str>, now: &Now) {
         let Some(u) = s.uniqueid() else { return };
-        let removed = mutate(&mut self.snap.channels).remove(u);
+        let removed = self.channels.remove(u);
         self.forget(u);
         if let Some(b) = removed.as_ref().and_then(|c| c.bridge.as_deref()) {
             self.bridge_remove(b, u);
@@ -578,7 +591,7 @@ impl State {
         // The queues it waited in, found first: a second handle on the map
         // would make the change below copy it.
         let waited_in: Vec<String> = self
-            .snap
+            .rest
             .queues
             .values()
             .filter(|q| q.callers.iter().any(|c| c.uniqueid == u))
@@ -588,16 +601,15 @@ impl State {
             self.queue_mut(q).callers.retain(|c| c.uniqueid != u);
             self.queue_changed(q);
         }
-        if self.snap.parked.contains_key(u) {
-            Arc::make_mut(&mut self.snap.parked).remove(u);
+        if self.rest.parked.contains_key(u) {
+            Arc::make_mut(&mut self.rest.parked).remove(u);
         }
         if let Some(c) = &removed {
             self.change(|| Change::ChannelHungUp { channel: c.clone(), cause });
         }
         let Some(linkedid) = removed.as_ref().map(|c| c.linkedid.as_str()).or(s.linkedid()) else { return };
-        let calls = mutate(&mut self.snap.calls);
-        let Some(call) = calls.get_mut(linkedid) else { return };
-        let call = Arc::make_mut(call);
+        let Some(shared) = self.calls.get_mut(linkedid) else { return };
+        let call = Arc::make_mut(shared);
         call.channels.retain(|c| c != u);
         if call.cause.is_none() && cause.is_some_and(|c| c.code() != 0) {
             call.cause = cause;
@@ -612,10 +624,10 @@ impl State {
         }
         call.ended = Some(now.get());
         let ended = if self.options.ended_call_grace.is_zero() {
-            calls.remove(linkedid).expect("just found")
+            self.calls.remove(linkedid).expect("just found")
         } else {
             self.ended.push_back((Instant::now() + self.options.ended_call_grace, linkedid.to_owned()));
-            calls[linkedid].clone()
+            shared.clone()
         };
         self.change(|| Change::CallEnded(ended));
     }
@@ -624,8 +636,8 @@ impl State {
     fn expire(&mut self, now: Instant) {
         while self.ended.front().is_some_and(|(t, _)| *t <= now) {
             let (_, id) = self.ended.pop_front().expect("checked");
-            if self.snap.calls.get(&id).is_some_and(|c| c.ended.is_some()) {
-                mutate(&mut self.snap.calls).remove(&id);
+            if self.calls.get(&id).is_some_and(|c| c.ended.is_some()) {
+                self.calls.remove(&id);
             }
         }
     }
@@ -657,7 +669,7 @@ impl State {
             keep(&mut b.name, name);
         };
         let id = id?;
-        let bridges = mutate(&mut self.snap.bridges);
+        let bridges = mutate(&mut self.rest.bridges);
         if let Some(b) = bridges.get_mut(id) {
             fill(Arc::make_mut(b));
             return Some(id);
@@ -673,7 +685,7 @@ impl State {
     /// Puts channel `u` in bridge `bridge`'s list (the channel's own side
     /// is set with its snapshot).
     fn bridge_add(&mut self, bridge: &str, u: &str) {
-        if let Some(b) = mutate(&mut self.snap.bridges).get_mut(bridge) {
+        if let Some(b) = mutate(&mut self.rest.bridges).get_mut(bridge) {
             if !b.channels.iter().any(|c| c == u) {
                 Arc::make_mut(b).channels.push(u.to_owned());
             }
@@ -683,7 +695,7 @@ impl State {
 
     /// Takes channel `u` out of bridge `bridge`'s list.
     fn bridge_remove(&mut self, bridge: &str, u: &str) {
-        if let Some(b) = mutate(&mut self.snap.bridges).get_mut(bridge) {
+        if let Some(b) = mutate(&mut self.rest.bridges).get_mut(bridge) {
             Arc::make_mut(b).channels.retain(|c| c != u);
         }
         self.change(|| Change::LeftBridge { bridge: bridge.to_owned(), channel: u.to_owned() });
@@ -691,21 +703,21 @@ impl State {
 
     fn queue_mut(&mut self, name: &str) -> &mut Queue {
         Arc::make_mut(
-            mutate(&mut self.snap.queues)
+            mutate(&mut self.rest.queues)
                 .entry(name.to_owned())
                 .or_insert_with(|| Arc::new(Queue { name: name.to_owned(), ..Queue::default() })),
         )
     }
 
     fn queue_changed(&mut self, name: &str) {
-        if let Some(q) = self.snap.queues.get(name).cloned() {
+        if let Some(q) = self.rest.queues.get(name).cloned() {
             self.change(|| Change::QueueChanged(q));
         }
     }
 
     fn conference_mut(&mut self, name: &str) -> &mut Conference {
         Arc::make_mut(
-            mutate(&mut self.snap.conferences)
+            mutate(&mut self.rest.conferences)
                 .entry(name.to_owned())
                 .or_insert_with(|| Arc::new(Conference { name: name.to_owned(), channels: Vec::new() })),
         )
@@ -729,7 +741,7 @@ impl State {
             let Some(u) = s.uniqueid() else { return };
             let bridge = known_str(bridge);
             if let Some(b) = bridge {
-                mutate(&mut self.snap.bridges)
+                mutate(&mut self.rest.bridges)
                     .entry(b.to_owned())
                     .or_insert_with(|| Arc::new(Bridge { uniqueid: b.to_owned(), ..Bridge::default() }));
             }
@@ -761,7 +773,7 @@ impl State {
 
     /// Forgets everything (before seeding again after a reconnect).
     pub(crate) fn clear(&mut self) {
-        self.snap = Snapshot::default();
+        (self.channels, self.calls, self.rest) = Default::default();
         self.ended.clear();
     }
 }

@@ -18,8 +18,10 @@
 //! ([`Change::Resynced`]).
 //!
 //! Queries come from any thread: [`snapshot`](LiveState::snapshot) is a
-//! consistent view, taken in constant time (its maps are shared with the
-//! state until the next change copies them). Changes go to
+//! consistent view, cheap to take and to keep: its maps and what is in them
+//! are shared with the state, not copied (the state finds channels and
+//! calls by hash, and a snapshot sorts in only those that changed since the
+//! previous one). Changes go to
 //! [`on_change`](LiveState::on_change) handlers. Memory stays bounded on a
 //! server that runs for months: hung-up channels leave at once, ended calls
 //! after [`LiveOptions::ended_call_grace`] (default: at once).
@@ -50,6 +52,7 @@
 mod apply;
 mod fields;
 mod hash;
+mod indexed;
 mod model;
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -274,9 +277,12 @@ impl LiveState {
         lock(&self.inner.state).record = true;
     }
 
-    /// A consistent view of everything now.
+    /// A consistent view of everything now. It takes time in proportion to
+    /// the channels and calls changed since the previous one (and, if that
+    /// one is still held, to the channels and calls up: its maps are copied
+    /// rather than changed under it).
     pub fn snapshot(&self) -> Snapshot {
-        lock(&self.inner.state).snap.clone()
+        lock(&self.inner.state).snapshot()
     }
 
     /// The report of the last seeding, if there was one.
