@@ -9,7 +9,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use ami_core::{HangupCause, Message};
 
-use super::fields::{at, known, known_str, read, same, Snap};
+use super::fields::{at, known, known_str, read, same, Snap, DEST, OWN, PARKEE};
 use super::hash::FxBuild;
 use super::indexed::Indexed;
 use super::model::{Bridge, Call, Channel, Conference, ParkedCall, Queue, QueueCaller, QueueMember, Snapshot};
@@ -225,15 +225,15 @@ impl State {
             | Event::NewConnectedLine(_)
             | Event::NewAccountCode(_)
             | Event::DialState(_) => {
-                let ([s], []) = read(m, [""], []);
+                let ([s], []) = read(m, [&OWN], []);
                 self.upsert(&s, Also::Nothing, now);
             }
             Event::NewExten(_) => {
-                let ([s], [app]) = read(m, [""], ["Application"]);
+                let ([s], [app]) = read(m, [&OWN], ["Application"]);
                 self.upsert(&s, Also::Application(app), now);
             }
             Event::VarSet(_) if self.options.track_variables => {
-                let ([s], [k, v]) = read(m, [""], ["Variable", "Value"]);
+                let ([s], [k, v]) = read(m, [&OWN], ["Variable", "Value"]);
                 let (Some(k), Some(v)) = (k, v) else { return };
                 self.upsert(&s, Also::Variable(k, v), now);
             }
@@ -246,16 +246,16 @@ impl State {
                 }
             }
             Event::Hold(_) | Event::Unhold(_) => {
-                let ([s], []) = read(m, [""], []);
+                let ([s], []) = read(m, [&OWN], []);
                 self.upsert(&s, Also::Hold(matches!(event, Event::Hold(_))), now);
             }
             Event::MusicOnHoldStart(_) | Event::MusicOnHoldStop(_) => {
-                let ([s], [class]) = read(m, [""], ["Class"]);
+                let ([s], [class]) = read(m, [&OWN], ["Class"]);
                 let class = matches!(event, Event::MusicOnHoldStart(_)).then(|| class.unwrap_or_default());
                 self.upsert(&s, Also::MusicOnHold(class), now);
             }
             Event::DialBegin(_) => {
-                let ([caller, dest], [dial_string]) = read(m, ["", "Dest"], ["DialString"]);
+                let ([caller, dest], [dial_string]) = read(m, [&OWN, &DEST], ["DialString"]);
                 self.upsert(&caller, Also::Nothing, now);
                 self.upsert(&dest, Also::Nothing, now);
                 let linkedid = caller.linkedid().or(dest.linkedid());
@@ -268,7 +268,7 @@ impl State {
                 }
             }
             Event::DialEnd(_) => {
-                let ([caller, dest], [status]) = read(m, ["", "Dest"], ["DialStatus"]);
+                let ([caller, dest], [status]) = read(m, [&OWN, &DEST], ["DialStatus"]);
                 self.upsert(&caller, Also::Nothing, now);
                 self.upsert(&dest, Also::Nothing, now);
                 let linkedid = caller.linkedid().or(dest.linkedid());
@@ -284,7 +284,7 @@ impl State {
                 self.bridge(bridge);
             }
             Event::BridgeEnter(_) => {
-                let ([s], bridge) = read(m, [""], BRIDGE);
+                let ([s], bridge) = read(m, [&OWN], BRIDGE);
                 let id = self.bridge(bridge);
                 self.upsert(&s, id.map_or(Also::Nothing, Also::EnterBridge), now);
                 if let (Some(id), Some(u)) = (id, s.uniqueid()) {
@@ -292,7 +292,7 @@ impl State {
                 }
             }
             Event::BridgeLeave(_) => {
-                let ([s], [id]) = read(m, [""], ["BridgeUniqueid"]);
+                let ([s], [id]) = read(m, [&OWN], ["BridgeUniqueid"]);
                 if let (Some(id), Some(u)) = (id, s.uniqueid()) {
                     self.bridge_remove(id, u);
                 }
@@ -310,12 +310,12 @@ impl State {
                 }
             }
             Event::Hangup(_) => {
-                let ([s], [cause, cause_txt]) = read(m, [""], ["Cause", "Cause-txt"]);
+                let ([s], [cause, cause_txt]) = read(m, [&OWN], ["Cause", "Cause-txt"]);
                 self.hang_up(&s, cause.and_then(HangupCause::parse_code), known_str(cause_txt), now);
             }
             // A caller joining, or one a QueueStatus lists while seeding.
             Event::QueueCallerJoin(_) | Event::QueueEntry(_) => {
-                let ([s], [q, position]) = read(m, [""], ["Queue", "Position"]);
+                let ([s], [q, position]) = read(m, [&OWN], ["Queue", "Position"]);
                 if matches!(event, Event::QueueCallerJoin(_)) {
                     self.upsert(&s, Also::Nothing, now);
                 }
@@ -335,7 +335,7 @@ impl State {
                 self.queue_changed(q);
             }
             Event::QueueCallerLeave(_) | Event::QueueCallerAbandon(_) => {
-                let ([s], [q]) = read(m, [""], ["Queue"]);
+                let ([s], [q]) = read(m, [&OWN], ["Queue"]);
                 let (Some(q), Some(u)) = (q, s.uniqueid()) else { return };
                 let queue = self.queue_mut(q);
                 queue.callers.retain(|c| c.uniqueid != u);
@@ -368,7 +368,7 @@ impl State {
                 self.queue_changed(q);
             }
             Event::AgentConnect(_) => {
-                let ([s], [q]) = read(m, [""], ["Queue"]);
+                let ([s], [q]) = read(m, [&OWN], ["Queue"]);
                 self.upsert(&s, Also::Nothing, now);
                 if let Some(q) = q {
                     self.queue_mut(q).answered += 1;
@@ -383,7 +383,7 @@ impl State {
                 }
             }
             Event::ConfbridgeJoin(_) | Event::ConfbridgeLeave(_) => {
-                let ([s], [name]) = read(m, [""], ["Conference"]);
+                let ([s], [name]) = read(m, [&OWN], ["Conference"]);
                 let (Some(name), Some(u)) = (name, s.uniqueid()) else { return };
                 let joined = matches!(event, Event::ConfbridgeJoin(_));
                 if joined {
@@ -404,7 +404,7 @@ impl State {
                 }
             }
             Event::ParkedCall(_) => {
-                let ([s], [lot, space]) = read(m, ["Parkee"], ["Parkinglot", "ParkingSpace"]);
+                let ([s], [lot, space]) = read(m, [&PARKEE], ["Parkinglot", "ParkingSpace"]);
                 let Some(u) = s.uniqueid() else { return };
                 let parked = ParkedCall {
                     uniqueid: u.to_owned(),
@@ -416,7 +416,7 @@ impl State {
                 self.change(|| Change::Parked(parked));
             }
             Event::UnParkedCall(_) | Event::ParkedCallGiveUp(_) | Event::ParkedCallTimeOut(_) => {
-                let ([s], []) = read(m, ["Parkee"], []);
+                let ([s], []) = read(m, [&PARKEE], []);
                 if let Some(p) = s.uniqueid().and_then(|u| Arc::make_mut(&mut self.rest.parked).remove(u)) {
                     self.change(|| Change::Unparked(p));
                 }
@@ -737,7 +737,7 @@ impl State {
         let now = &Now::default();
         let name = m.event_name().unwrap_or_default();
         if name.eq_ignore_ascii_case("CoreShowChannel") {
-            let ([s], [app, bridge]) = read(&m, [""], ["Application", "BridgeId"]);
+            let ([s], [app, bridge]) = read(&m, [&OWN], ["Application", "BridgeId"]);
             let Some(u) = s.uniqueid() else { return };
             let bridge = known_str(bridge);
             if let Some(b) = bridge {
@@ -758,7 +758,7 @@ impl State {
                 self.conference_mut(room);
             }
         } else if name.eq_ignore_ascii_case("ConfbridgeList") {
-            let ([s], [room]) = read(&m, [""], ["Conference"]);
+            let ([s], [room]) = read(&m, [&OWN], ["Conference"]);
             let (Some(room), Some(u)) = (room, s.uniqueid()) else { return };
             self.upsert(&s, Also::Nothing, now);
             let conf = self.conference_mut(room);

@@ -29,24 +29,19 @@ const SNAPSHOT: [&str; 13] = [
     "Linkedid",
 ];
 
-/// Whether `a` and `b` are the same bytes, or, with `case` 0x20, the same
-/// but for the case of ASCII letters, provided `b` has nothing else (every
-/// byte of `b | 0x20` is then a lower-case letter, which only the two cases
-/// of one letter give).
-///
-/// Inline and eight bytes at a time: the names and values compared here are
-/// short, and a call to `memcmp` would cost more than the comparison.
+/// `a == b`, inline and eight bytes at a time: the names and values
+/// compared here are short, and a call to `memcmp` costs more than the
+/// comparison.
 #[inline]
-pub(super) fn equal(a: &[u8], b: &[u8], case: u8) -> bool {
+pub(super) fn same(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
     let n = a.len();
     if n < 8 {
-        return a.iter().zip(b).all(|(x, y)| x | case == y | case);
+        return a.iter().zip(b).all(|(x, y)| x == y);
     }
-    let mask = u64::from_ne_bytes([case; 8]);
-    let word = |s: &[u8], i: usize| u64::from_ne_bytes(s[i..i + 8].try_into().expect("eight bytes")) | mask;
+    let word = |s: &[u8], i: usize| u64::from_ne_bytes(s[i..i + 8].try_into().expect("eight bytes"));
     // Whole words, then the last eight bytes (which may overlap the last word).
     let mut i = 0;
     while i + 8 < n {
@@ -58,68 +53,139 @@ pub(super) fn equal(a: &[u8], b: &[u8], case: u8) -> bool {
     word(a, n - 8) == word(b, n - 8)
 }
 
-/// `a == b` ([`equal`] with case).
-#[inline]
-pub(super) fn same(a: &[u8], b: &[u8]) -> bool {
-    equal(a, b, 0)
+/// The snapshot header names under one prefix, to compare a header with
+/// the one expected next in a few instructions.
+pub(super) struct Prefix {
+    prefix: &'static str,
+    names: [Name; 13],
 }
 
-/// Whether header `name` is `letters` (ASCII letters only) in any case.
-#[inline]
-fn is_name(name: &[u8], letters: &str) -> bool {
-    equal(name, letters.as_bytes(), 0x20)
+/// The event's own channel (`Channel`, `Uniqueid`...).
+pub(super) static OWN: Prefix = Prefix::new("");
+/// The channel dialed (`DestChannel`, `DestUniqueid`...).
+pub(super) static DEST: Prefix = Prefix::new("Dest");
+/// The channel parked (`ParkeeChannel`, `ParkeeUniqueid`...).
+pub(super) static PARKEE: Prefix = Prefix::new("Parkee");
+
+impl Prefix {
+    const fn new(prefix: &'static str) -> Prefix {
+        let mut names = [Name { len: 0, words: [0; 3] }; 13];
+        let mut j = 0;
+        while j < names.len() {
+            names[j] = Name::new(prefix, SNAPSHOT[j]);
+            j += 1;
+        }
+        Prefix { prefix, names }
+    }
 }
 
-/// The index in [`SNAPSHOT`] of a field name (ASCII case-insensitive),
-/// picked by length first: at most three names share one.
-fn snapshot_field(name: &[u8]) -> Option<usize> {
-    let candidates: &[usize] = match name.len() {
-        5 => &[9],
-        7 => &[0, 8],
-        8 => &[10, 11, 12],
-        11 => &[3, 7],
-        12 => &[1, 4],
-        16 => &[2, 5],
-        17 => &[6],
-        _ => return None,
-    };
-    candidates.iter().copied().find(|&i| is_name(name, SNAPSHOT[i]))
+/// Or'ed into every byte of a word, lower-cases the ASCII letters. Two
+/// bytes are the same letter in any case if they are equal once or'ed,
+/// provided one of them is a letter: only the two cases of one letter give
+/// the same lower-case letter.
+const FOLD: u64 = u64::from_ne_bytes([0x20; 8]);
+
+/// A header name of 4 to 24 ASCII letters, as [`Name::is`] compares it:
+/// lower-cased words at three places (start, middle, end, overlapping)
+/// that together cover it, or two half-words for a name under eight.
+#[derive(Clone, Copy)]
+struct Name {
+    len: usize,
+    words: [u64; 3],
 }
 
-/// Whether header `name` is snapshot field `field` under `prefix` (both
-/// ASCII letters only), in any case.
-#[inline]
-fn is_field(name: &[u8], prefix: &str, field: &str) -> bool {
-    name.len() == prefix.len() + field.len()
-        && is_name(&name[..prefix.len()], prefix)
-        && is_name(&name[prefix.len()..], field)
+impl Name {
+    /// `prefix` and `field` together.
+    const fn new(prefix: &str, field: &str) -> Name {
+        let (p, f) = (prefix.as_bytes(), field.as_bytes());
+        let len = p.len() + f.len();
+        assert!(len >= 4 && len <= 24, "a snapshot header name has 4 to 24 letters");
+        let mut b = [0u8; 24];
+        let mut i = 0;
+        while i < len {
+            let c = if i < p.len() { p[i] } else { f[i - p.len()] };
+            assert!(c.is_ascii_alphabetic(), "a snapshot header name has letters only");
+            b[i] = c | 0x20;
+            i += 1;
+        }
+        let words = if len >= 8 {
+            [word_at(&b, 0), word_at(&b, middle(len)), word_at(&b, len - 8)]
+        } else {
+            [half_at(&b, 0), half_at(&b, len - 4), 0]
+        };
+        Name { len, words }
+    }
+
+    /// Whether header `name` is this one, in any case.
+    #[inline]
+    fn is(&self, name: &[u8]) -> bool {
+        let n = self.len;
+        if name.len() != n {
+            return false;
+        }
+        if n >= 8 {
+            let word = |at: usize| u64::from_le_bytes(name[at..at + 8].try_into().expect("eight bytes")) | FOLD;
+            word(0) == self.words[0] && word(middle(n)) == self.words[1] && word(n - 8) == self.words[2]
+        } else {
+            let half = |at: usize| {
+                u64::from(u32::from_le_bytes(name[at..at + 4].try_into().expect("four bytes")) | 0x2020_2020)
+            };
+            half(0) == self.words[0] && half(n - 4) == self.words[1]
+        }
+    }
+}
+
+/// The eight bytes of `b` at `at`, as a word (as [`Name::is`] reads them).
+const fn word_at(b: &[u8; 24], at: usize) -> u64 {
+    u64::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3], b[at + 4], b[at + 5], b[at + 6], b[at + 7]])
+}
+
+/// The four bytes of `b` at `at`, as a word.
+const fn half_at(b: &[u8; 24], at: usize) -> u64 {
+    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]) as u64
+}
+
+/// Where the middle word of a name of `len` (8 to 24) bytes starts: with
+/// the first and the last it covers every byte.
+const fn middle(len: usize) -> usize {
+    if len > 16 {
+        8
+    } else {
+        len - 8
+    }
 }
 
 /// The snapshot (index in `prefixes`) and field (index in [`SNAPSHOT`]) of
-/// header `name`.
-fn snapshot_slot(name: &[u8], prefixes: &[&str]) -> Option<(usize, usize)> {
+/// header `name`, in any case. The field is picked by length first: at most
+/// three share one.
+fn snapshot_slot(name: &[u8], prefixes: &[&Prefix]) -> Option<(usize, usize)> {
     prefixes.iter().enumerate().find_map(|(k, p)| {
-        let head = name.get(..p.len())?;
-        if is_name(head, p) {
-            snapshot_field(&name[p.len()..]).map(|i| (k, i))
-        } else {
-            None
-        }
+        let candidates: &[usize] = match name.len().checked_sub(p.prefix.len())? {
+            5 => &[9],
+            7 => &[0, 8],
+            8 => &[10, 11, 12],
+            11 => &[3, 7],
+            12 => &[1, 4],
+            16 => &[2, 5],
+            17 => &[6],
+            _ => return None,
+        };
+        candidates.iter().find(|&&i| p.names[i].is(name)).map(|&i| (k, i))
     })
 }
 
 /// One pass over the headers of `m`: the channel snapshot under each of
-/// `prefixes` (`""` for the event's own channel, `"Dest"`, `"Parkee"`...),
-/// and the `extra` fields, as text. Names are compared ASCII
-/// case-insensitively and the first value wins, as with [`Message::get`];
-/// a snapshot field's name is never an `extra`.
+/// `prefixes` ([`OWN`], [`DEST`], [`PARKEE`]), and the `extra` fields, as
+/// text. Names are compared ASCII case-insensitively and the first value
+/// wins, as with [`Message::get`]; when a snapshot is read, no `extra` is
+/// one of its fields.
 ///
-/// Each header is first compared, byte for byte, with the snapshot field
-/// expected next (Asterisk writes them in one order), and looked up only
-/// when it is not that one. The pass ends once every field is in.
+/// Each header is first compared with the snapshot field expected next
+/// (Asterisk writes them in one order), and looked up only when it is not
+/// that one. The pass ends once every field is in.
 pub(super) fn read<'m, const P: usize, const E: usize>(
     m: &'m Message,
-    prefixes: [&str; P],
+    prefixes: [&Prefix; P],
     extra: [&str; E],
 ) -> ([Snap<'m>; P], [Option<&'m str>; E]) {
     let mut snaps = [Snap::default(); P];
@@ -129,7 +195,7 @@ pub(super) fn read<'m, const P: usize, const E: usize>(
     let (mut k, mut j) = (0, 0);
     for h in m.headers() {
         let (name, Some(value)) = (h.name(), h.value()) else { continue };
-        let slot = if k < P && is_field(name, prefixes[k], SNAPSHOT[j]) {
+        let slot = if k < P && prefixes[k].names[j].is(name) {
             Some((k, j))
         } else if snap_left > 0 {
             snapshot_slot(name, &prefixes)
@@ -282,7 +348,7 @@ mod tests {
             ("DestLinkedid", "1.1"),
             ("DialString", "200"),
         ]);
-        let ([caller, dest], [dial]) = read(&m, ["", "Dest"], ["DialString"]);
+        let ([caller, dest], [dial]) = read(&m, [&OWN, &DEST], ["DialString"]);
         assert_eq!(
             (caller.channel(), caller.uniqueid(), caller.linkedid()),
             (Some("PJSIP/100-01"), Some("1.1"), Some("1.1"))
@@ -306,7 +372,7 @@ mod tests {
             ("Language", "en"),
             ("channel", "PJSIP/100-01"),
         ]);
-        let ([s], [cause, missing]) = read(&m, [""], ["Cause", "Cause-txt"]);
+        let ([s], [cause, missing]) = read(&m, [&OWN], ["Cause", "Cause-txt"]);
         assert_eq!((s.uniqueid(), s.linkedid(), s.channel()), (Some("1.1"), Some("1.9"), Some("PJSIP/100-01")));
         assert_eq!((cause, missing), (Some("16"), None));
         assert_eq!(s.state(), None);
@@ -315,20 +381,41 @@ mod tests {
     #[test]
     fn a_prefix_does_not_read_the_other_channel() {
         let m = message(&[("DestUniqueid", "1.2"), ("ParkeeUniqueid", "1.3")]);
-        let ([own, parkee], []) = read(&m, ["", "Parkee"], []);
+        let ([own, parkee], []) = read(&m, [&OWN, &PARKEE], []);
         assert_eq!((own.uniqueid(), parkee.uniqueid()), (None, Some("1.3")));
+    }
+
+    #[test]
+    fn each_name_is_itself_in_any_case_and_nothing_close() {
+        for p in [&OWN, &DEST, &PARKEE] {
+            for (j, field) in SNAPSHOT.iter().enumerate() {
+                let name = format!("{}{field}", p.prefix);
+                assert!(p.names[j].is(name.as_bytes()), "{name}");
+                assert!(p.names[j].is(name.to_lowercase().as_bytes()), "{name}");
+                assert!(p.names[j].is(name.to_uppercase().as_bytes()), "{name}");
+                for at in 0..name.len() {
+                    let mut near = name.clone().into_bytes();
+                    near[at] ^= 0x01;
+                    assert!(!p.names[j].is(&near), "{name} with byte {at} changed");
+                    near[at] = b'-';
+                    assert!(!p.names[j].is(&near), "{name} with a dash at {at}");
+                }
+                assert!(!p.names[j].is(&name.as_bytes()[1..]));
+                assert!(!p.names[j].is(format!("{name}x").as_bytes()));
+            }
+        }
     }
 
     #[test]
     fn placeholders_say_nothing() {
         let m = message(&[("CallerIDNum", "<unknown>"), ("CallerIDName", "Reception")]);
-        let ([s], []) = read(&m, [""], []);
+        let ([s], []) = read(&m, [&OWN], []);
         let p = s.party(at::CALLER);
         assert_eq!(p, Party { num: None, name: Some("Reception".into()) });
         assert!(!s.party_differs(at::CALLER, &p));
         assert!(s.party_differs(at::CALLER, &Party::default()));
         let placeholder = message(&[("CallerIDNum", "<unknown>")]);
-        let ([empty], []) = read(&placeholder, [""], []);
+        let ([empty], []) = read(&placeholder, [&OWN], []);
         assert!(!empty.party_differs(at::CALLER, &p), "a placeholder party never replaces one");
     }
 }
