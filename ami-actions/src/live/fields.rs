@@ -300,9 +300,10 @@ impl<'m> Snap<'m> {
     /// all-placeholder party never replaces one). Allocates nothing, and
     /// checks text only when the bytes differ.
     pub(super) fn party_differs(&self, num: usize, p: &Party) -> bool {
-        let unchanged = |i: usize, old: &Option<String>| match (self.0[i].filter(|v| is_known(v)), old) {
-            (Some(v), Some(old)) => same(v, old.as_bytes()),
-            (v, old) => v.is_none() && old.is_none(),
+        // What is kept is known: a value equal to it is known too.
+        let unchanged = |i: usize, old: &Option<String>| match old {
+            Some(old) => self.0[i].is_some_and(|v| same(v, old.as_bytes())),
+            None => !self.0[i].is_some_and(is_known),
         };
         if unchanged(num, &p.num) && unchanged(num + 1, &p.name) {
             return false;
