@@ -153,8 +153,10 @@ pub(crate) struct State {
     channels: Indexed<Channel>,
     /// Calls, by linkedid.
     calls: Indexed<Call>,
-    /// The other maps, as snapshots show them (its channels and calls are
-    /// left empty: they are the two above).
+    /// Bridges, by uniqueid.
+    bridges: Indexed<Bridge>,
+    /// The other maps, as snapshots show them (its channels, calls and
+    /// bridges are left empty: they are the three above).
     rest: Snapshot,
     /// Recently hung-up uniqueids: late events for them are ignored, so they
     /// do not bring a channel back. Bounded by count; the set and the order
@@ -183,6 +185,7 @@ impl State {
             options,
             channels: Indexed::default(),
             calls: Indexed::default(),
+            bridges: Indexed::default(),
             rest: Snapshot::default(),
             gone: HashSet::default(),
             gone_order: VecDeque::new(),
@@ -195,7 +198,12 @@ impl State {
 
     /// A consistent view of everything now.
     pub(crate) fn snapshot(&mut self) -> Snapshot {
-        Snapshot { channels: self.channels.sorted(), calls: self.calls.sorted(), ..self.rest.clone() }
+        Snapshot {
+            channels: self.channels.sorted(),
+            calls: self.calls.sorted(),
+            bridges: self.bridges.sorted(),
+            ..self.rest.clone()
+        }
     }
 
     fn change(&mut self, c: impl FnOnce() -> Change) {
@@ -300,7 +308,7 @@ impl State {
             }
             Event::BridgeDestroy(_) => {
                 let ([], [id]) = read(m, [], ["BridgeUniqueid"]);
-                if let Some(b) = id.and_then(|id| mutate(&mut self.rest.bridges).remove(id)) {
+                if let Some(b) = id.and_then(|id| self.bridges.remove(id)) {
                     for u in &b.channels {
                         if let Some(c) = self.channels.get_mut(u) {
                             Arc::make_mut(c).bridge = None;
@@ -669,15 +677,14 @@ impl State {
             keep(&mut b.name, name);
         };
         let id = id?;
-        let bridges = mutate(&mut self.rest.bridges);
-        if let Some(b) = bridges.get_mut(id) {
+        if let Some(b) = self.bridges.get_mut(id) {
             fill(Arc::make_mut(b));
             return Some(id);
         }
         let mut b = Bridge { uniqueid: id.to_owned(), ..Bridge::default() };
         fill(&mut b);
         let b = Arc::new(b);
-        bridges.insert(id.to_owned(), b.clone());
+        self.bridges.insert(id, b.clone());
         self.change(|| Change::BridgeCreated(b));
         Some(id)
     }
@@ -685,7 +692,7 @@ impl State {
     /// Puts channel `u` in bridge `bridge`'s list (the channel's own side
     /// is set with its snapshot).
     fn bridge_add(&mut self, bridge: &str, u: &str) {
-        if let Some(b) = mutate(&mut self.rest.bridges).get_mut(bridge) {
+        if let Some(b) = self.bridges.get_mut(bridge) {
             if !b.channels.iter().any(|c| c == u) {
                 Arc::make_mut(b).channels.push(u.to_owned());
             }
@@ -695,7 +702,7 @@ impl State {
 
     /// Takes channel `u` out of bridge `bridge`'s list.
     fn bridge_remove(&mut self, bridge: &str, u: &str) {
-        if let Some(b) = mutate(&mut self.rest.bridges).get_mut(bridge) {
+        if let Some(b) = self.bridges.get_mut(bridge) {
             Arc::make_mut(b).channels.retain(|c| c != u);
         }
         self.change(|| Change::LeftBridge { bridge: bridge.to_owned(), channel: u.to_owned() });
@@ -740,10 +747,8 @@ impl State {
             let ([s], [app, bridge]) = read(&m, [&OWN], ["Application", "BridgeId"]);
             let Some(u) = s.uniqueid() else { return };
             let bridge = known_str(bridge);
-            if let Some(b) = bridge {
-                mutate(&mut self.rest.bridges)
-                    .entry(b.to_owned())
-                    .or_insert_with(|| Arc::new(Bridge { uniqueid: b.to_owned(), ..Bridge::default() }));
+            if let Some(b) = bridge.filter(|b| self.bridges.get(b).is_none()) {
+                self.bridges.insert(b, Arc::new(Bridge { uniqueid: b.to_owned(), ..Bridge::default() }));
             }
             self.upsert(&s, bridge.map_or(Also::Nothing, Also::EnterBridge), now);
             self.update(u, Also::Application(known_str(app)));
@@ -773,7 +778,7 @@ impl State {
 
     /// Forgets everything (before seeding again after a reconnect).
     pub(crate) fn clear(&mut self) {
-        (self.channels, self.calls, self.rest) = Default::default();
+        (self.channels, self.calls, self.bridges, self.rest) = Default::default();
         self.ended.clear();
     }
 }
