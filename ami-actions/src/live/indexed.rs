@@ -1,4 +1,5 @@
-//! The channels and calls: looked up by hash, shown sorted in snapshots.
+//! Channels, calls and bridges: looked up by hash, shown sorted in
+//! snapshots.
 //!
 //! A snapshot shows each as a `BTreeMap` keyed by strings, and a look-up
 //! there compares a dozen keys, each behind a pointer: more than the rest

@@ -19,9 +19,9 @@
 //!
 //! Queries come from any thread: [`snapshot`](LiveState::snapshot) is a
 //! consistent view, cheap to take and to keep: its maps and what is in them
-//! are shared with the state, not copied (the state finds channels and
-//! calls by hash, and a snapshot sorts in only those that changed since the
-//! previous one). Changes go to
+//! are shared with the state, not copied (the state finds channels, calls
+//! and bridges by hash, and a snapshot sorts in only those that changed
+//! since the previous one). Changes go to
 //! [`on_change`](LiveState::on_change) handlers. Memory stays bounded on a
 //! server that runs for months: hung-up channels leave at once, ended calls
 //! after [`LiveOptions::ended_call_grace`] (default: at once).
@@ -278,8 +278,8 @@ impl LiveState {
     }
 
     /// A consistent view of everything now. It takes time in proportion to
-    /// the channels and calls changed since the previous one (and, if that
-    /// one is still held, to the channels and calls up: its maps are copied
+    /// the channels, calls and bridges changed since the previous one (and,
+    /// if that one is still held, to those up: its maps are copied
     /// rather than changed under it).
     pub fn snapshot(&self) -> Snapshot {
         lock(&self.inner.state).snapshot()
