@@ -159,10 +159,11 @@ pub(crate) struct State {
     /// bridges are left empty: they are the three above).
     rest: Snapshot,
     /// Recently hung-up uniqueids: late events for them are ignored, so they
-    /// do not bring a channel back. Bounded by count; the set and the order
-    /// share each string.
-    gone: HashSet<Arc<str>, FxBuild>,
-    gone_order: VecDeque<Arc<str>>,
+    /// do not bring a channel back. Two generations of up to [`GONE`]: the
+    /// newer fills, then takes the older's place, so that at least the last
+    /// `GONE` are remembered and the oldest are let go all at once (one by
+    /// one, each hangup would touch a string long out of the cache).
+    gone: [HashSet<Box<str>, FxBuild>; 2],
     /// Ended calls kept for the grace period, oldest first.
     ended: VecDeque<(Instant, String)>,
     /// Collect changes (someone listens).
@@ -172,7 +173,8 @@ pub(crate) struct State {
     touched: Vec<String>,
 }
 
-/// How many hung-up uniqueids are remembered.
+/// How many hung-up uniqueids are remembered at least (at most twice as
+/// many).
 const GONE: usize = 4096;
 
 fn mutate<K: Ord + Clone, V: Clone>(map: &mut Arc<BTreeMap<K, Arc<V>>>) -> &mut BTreeMap<K, Arc<V>> {
@@ -187,8 +189,7 @@ impl State {
             calls: Indexed::default(),
             bridges: Indexed::default(),
             rest: Snapshot::default(),
-            gone: HashSet::default(),
-            gone_order: VecDeque::new(),
+            gone: Default::default(),
             ended: VecDeque::new(),
             record: false,
             changes: Vec::new(),
@@ -483,7 +484,7 @@ impl State {
     /// Creates channel `u` from snapshot `s`, unless it hung up lately; then
     /// sets `also` on it (reported as an update, as for a known channel).
     fn create(&mut self, u: &str, s: &Snap<'_>, also: Also<'_>, now: &Now) {
-        if self.gone.contains(u) {
+        if self.gone.iter().any(|g| g.contains(u)) {
             return;
         }
         let state = s.state();
@@ -651,14 +652,15 @@ impl State {
     }
 
     fn forget(&mut self, u: &str) {
-        let u: Arc<str> = u.into();
-        if self.gone.insert(u.clone()) {
-            self.gone_order.push_back(u);
-            if self.gone_order.len() > GONE {
-                let old = self.gone_order.pop_front().expect("non-empty");
-                self.gone.remove(&old);
-            }
+        if self.gone.iter().any(|g| g.contains(u)) {
+            return;
         }
+        if self.gone[0].len() == GONE {
+            // The older generation goes; its table is kept for the next.
+            self.gone.swap(0, 1);
+            self.gone[0].clear();
+        }
+        self.gone[0].insert(u.into());
     }
 
     /// Creates or updates a bridge from its fields (in [`BRIDGE`]'s order);
