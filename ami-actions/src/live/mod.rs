@@ -382,3 +382,42 @@ impl LiveState {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn channel_event(event: &str, uniqueid: &str, state: &str) -> Event {
+        Event::from(Message::from_pairs([
+            ("Event", event),
+            ("Channel", &format!("PJSIP/100-{uniqueid}")),
+            ("ChannelState", state),
+            ("Uniqueid", uniqueid),
+            ("Linkedid", uniqueid),
+            ("Cause", "16"),
+        ]))
+    }
+
+    #[test]
+    fn a_snapshot_kept_stays_as_it_was_and_the_next_sees_every_change() {
+        let live = LiveState::new(LiveOptions::default());
+        live.apply(&channel_event("Newchannel", "1.1", "4"));
+        live.apply(&channel_event("Newchannel", "1.2", "4"));
+        let first = live.snapshot();
+        live.apply(&channel_event("Newstate", "1.1", "6"));
+        live.apply(&channel_event("Hangup", "1.2", "6"));
+        live.apply(&channel_event("Newchannel", "1.3", "4"));
+        let second = live.snapshot();
+        live.apply(&channel_event("Hangup", "1.1", "6"));
+        let third = live.snapshot();
+
+        let states = |s: &Snapshot| s.channels.values().map(|c| (c.uniqueid.clone(), c.state)).collect::<Vec<_>>();
+        assert_eq!(states(&first), [("1.1".to_owned(), 4), ("1.2".to_owned(), 4)]);
+        assert_eq!(states(&second), [("1.1".to_owned(), 6), ("1.3".to_owned(), 4)]);
+        assert_eq!(states(&third), [("1.3".to_owned(), 4)]);
+        assert_eq!(first.calls.keys().collect::<Vec<_>>(), ["1.1", "1.2"]);
+        assert_eq!(second.calls.keys().collect::<Vec<_>>(), ["1.1", "1.3"]);
+        assert_eq!(third.calls.keys().collect::<Vec<_>>(), ["1.3"]);
+        assert!(second.calls["1.1"].answered.is_some() && first.calls["1.1"].answered.is_none());
+    }
+}
