@@ -1,5 +1,5 @@
 //! `visit.rs`: a function that calls every accessor of a typed event and
-//! hands each result to a [`Visitor`]-shaped trait, with the trait itself.
+//! hands each result to a `Visitor` trait, defined in the same file.
 //!
 //! No part of `ami-actions` includes it: its tests (`tests/decode.rs`,
 //! over the corpus and the transcripts) and the `typed_event` fuzz target
