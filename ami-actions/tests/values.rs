@@ -157,13 +157,7 @@ fn every_numeric_looking_header_is_decided() {
     let mut msgs = transcripts();
     msgs.extend(support::messages(&support::corpus()));
     let spec_dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec");
-    let mut inputs: Vec<ami_codegen::Input> = std::fs::read_dir(spec_dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "xml"))
-        .map(ami_codegen::Input::file)
-        .collect();
-    inputs.sort_by(|a, b| a.path.cmp(&b.path));
+    let inputs = ami_codegen::sources::dir_inputs(&spec_dir).unwrap();
     let (spec, _) = ami_codegen::load(&inputs, &ami_codegen::Options::default()).unwrap();
     // (event, header) -> (values with content, of which numeric-looking)
     let mut seen: BTreeMap<(String, String), (usize, usize)> = BTreeMap::new();

@@ -36,6 +36,7 @@ pub mod names;
 pub mod parse;
 pub mod prose;
 pub mod resolve;
+pub mod sources;
 pub mod xpointer;
 
 use std::path::{Path, PathBuf};

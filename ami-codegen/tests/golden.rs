@@ -36,13 +36,7 @@ fn diff(expected: &str, actual: &str) -> String {
 }
 
 fn check_fixture(dir: &Path) -> Result<(), String> {
-    let mut inputs: Vec<ami_codegen::Input> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "xml"))
-        .map(ami_codegen::Input::file)
-        .collect();
-    inputs.sort_by(|a, b| a.path.cmp(&b.path));
+    let inputs = ami_codegen::sources::dir_inputs(dir).unwrap();
     let prose = dir.file_name().unwrap().to_str().unwrap().ends_with("prose");
     let (files, report) = ami_codegen::generate(&inputs, &ami_codegen::Options { prose }).map_err(|e| e.to_string())?;
     for (label, inc) in &report.includes {

@@ -16,13 +16,7 @@ fn root() -> PathBuf {
 }
 
 fn project_spec() -> Spec {
-    let mut inputs: Vec<ami_codegen::Input> = fs::read_dir(root().join("spec"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "xml"))
-        .map(ami_codegen::Input::file)
-        .collect();
-    inputs.sort_by(|a, b| a.path.cmp(&b.path));
+    let inputs = ami_codegen::sources::dir_inputs(&root().join("spec")).unwrap();
     ami_codegen::load(&inputs, &ami_codegen::Options::default()).unwrap().0
 }
 
