@@ -19,21 +19,17 @@ use ami_actions::{actions, events, Action, Client, Config, Event, Login, Message
 /// Every answer of the transcripts: `(action, the messages answering one
 /// request: its response and the events carrying its ActionID)`, in order.
 fn recorded() -> Vec<(String, Vec<Message>)> {
-    let dir = support::transcripts_dir();
-    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
-    files.sort();
     let mut out = Vec::new();
-    for f in files {
-        let text = std::fs::read_to_string(&f).unwrap();
+    for r in support::recordings() {
         let mut order = Vec::new();
         let mut answers: BTreeMap<String, (String, Vec<Message>)> = BTreeMap::new();
-        for m in support::requests(&support::transcript_client_bytes(&text)) {
+        for m in support::requests(&r.client_bytes()) {
             if let (Some(id), Some(action)) = (m.action_id(), m.get_str("Action")) {
                 order.push(id.to_string());
                 answers.insert(id.into_owned(), (action.into_owned(), Vec::new()));
             }
         }
-        for m in support::messages(&support::transcript_server_bytes(&text)) {
+        for m in support::messages(&r.server_bytes()) {
             if let Some(a) = m.action_id().and_then(|id| answers.get_mut(id.as_ref())) {
                 a.1.push(m);
             }

@@ -189,23 +189,16 @@ const CAUSED_NOT_ANSWERED: &[(&str, &str)] = &[("Originate", "OriginateResponse"
 /// the events added from the wire document every header they carried.
 #[test]
 fn transcript_answers_match_their_actions() {
-    let dir = support::transcripts_dir();
-    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
-    files.sort();
     let (mut lists, mut follow_ups, mut checked_events) = (BTreeMap::new(), BTreeMap::new(), 0);
-    for f in files {
-        let text = std::fs::read_to_string(&f).unwrap();
-        let actions: BTreeMap<String, String> = support::requests(&support::transcript_client_bytes(&text))
-            .iter()
-            .filter_map(|m| Some((m.action_id()?.into_owned(), m.get_str("Action")?.into_owned())))
-            .collect();
-        for m in support::messages(&support::transcript_server_bytes(&text)) {
+    for r in support::recordings() {
+        let actions = support::actions_by_id(&r);
+        for m in support::messages(&r.server_bytes()) {
             let Some(action) = m.action_id().and_then(|id| actions.get(id.as_ref())) else { continue };
             // Unknown actions (`NoSuchAction`) are answered with an error.
             let Some(info) = meta::action(action) else { continue };
             let Some(event) = m.event_name() else {
                 if m.get("EventList").is_some_and(|v| v.eq_ignore_ascii_case(b"start")) {
-                    assert!(info.list.is_some(), "{}: {action} answered with a list it does not declare", f.display());
+                    assert!(info.list.is_some(), "{}: {action} answered with a list it does not declare", r.name);
                     *lists.entry(info.name).or_insert(0) += 1;
                 }
                 continue;
@@ -217,13 +210,13 @@ fn transcript_answers_match_their_actions() {
                 (Some(list), _) => assert!(
                     list.items.iter().chain([&list.complete]).any(|n| n.eq_ignore_ascii_case(&event)),
                     "{}: {event} in the answer to {action}, whose list is {list:?}",
-                    f.display()
+                    r.name
                 ),
                 (None, Some(follow_up)) => {
-                    assert!(follow_up.eq_ignore_ascii_case(&event), "{}: {event} after {action}", f.display());
+                    assert!(follow_up.eq_ignore_ascii_case(&event), "{}: {event} after {action}", r.name);
                     *follow_ups.entry(info.name).or_insert(0) += 1;
                 }
-                (None, None) => panic!("{}: {event} in the answer to {action}, which has no list", f.display()),
+                (None, None) => panic!("{}: {event} in the answer to {action}, which has no list", r.name),
             }
             let ev = Event::from(m.clone());
             let info = meta::event(ev.type_name().expect("typed")).unwrap();
@@ -236,7 +229,7 @@ fn transcript_answers_match_their_actions() {
                 .map(|h| h.name_str().into_owned())
                 .filter(|n| !["Event", "Privilege", "ActionID"].iter().any(|k| k.eq_ignore_ascii_case(n)))
                 .collect();
-            assert!(undocumented.is_empty(), "{}: {event} carries undocumented {undocumented:?}", f.display());
+            assert!(undocumented.is_empty(), "{}: {event} carries undocumented {undocumented:?}", r.name);
             checked_events += 1;
         }
     }
@@ -270,17 +263,10 @@ fn fits(pattern: &str, name: &str) -> bool {
 /// `Command` keeps its own output reading.
 #[test]
 fn transcript_responses_with_data_have_typed_views() {
-    let dir = support::transcripts_dir();
-    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
-    files.sort();
     let mut typed_seen = std::collections::BTreeSet::new();
-    for f in files {
-        let text = std::fs::read_to_string(&f).unwrap();
-        let actions: BTreeMap<String, String> = support::requests(&support::transcript_client_bytes(&text))
-            .iter()
-            .filter_map(|m| Some((m.action_id()?.into_owned(), m.get_str("Action")?.into_owned())))
-            .collect();
-        for m in support::messages(&support::transcript_server_bytes(&text)) {
+    for r in support::recordings() {
+        let actions = support::actions_by_id(&r);
+        for m in support::messages(&r.server_bytes()) {
             let Some(action) = m.action_id().and_then(|id| actions.get(id.as_ref()).cloned()) else { continue };
             if m.event_name().is_some() || m.response().as_deref() != Some("Success") || m.contains("EventList") {
                 continue;
@@ -298,7 +284,7 @@ fn transcript_responses_with_data_have_typed_views() {
                 assert!(
                     info.response_fields.iter().any(|p| fits(p, name)),
                     "{}: {action}'s response carries {name}, not in {:?}",
-                    f.display(),
+                    r.name,
                     info.response_fields
                 );
             }
