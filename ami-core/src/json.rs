@@ -158,12 +158,18 @@ pub fn write_message(out: &mut Vec<u8>, msg: &Message) {
 
 /// Appends the messages as one JSON array of objects (no newline).
 pub fn write_list(out: &mut Vec<u8>, msgs: &[Message]) {
+    write_array(out, msgs, write_message);
+}
+
+/// Appends a JSON array, each item written by `each` (as [`write_message`],
+/// [`write_str`] or an object of the caller's own).
+pub fn write_array<T>(out: &mut Vec<u8>, items: impl IntoIterator<Item = T>, mut each: impl FnMut(&mut Vec<u8>, T)) {
     out.push(b'[');
-    for (i, m) in msgs.iter().enumerate() {
+    for (i, item) in items.into_iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        write_message(out, m);
+        each(out, item);
     }
     out.push(b']');
 }
@@ -177,14 +183,7 @@ pub fn to_string(msg: &Message) -> String {
 
 /// Appends a JSON array of strings, each as [`write_str`] writes it.
 pub fn write_str_array<'a>(out: &mut Vec<u8>, items: impl IntoIterator<Item = &'a str>) {
-    out.push(b'[');
-    for (i, s) in items.into_iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        write_str(out, s);
-    }
-    out.push(b']');
+    write_array(out, items, write_str);
 }
 
 /// Appends `s` as a JSON string: quotes, backslashes and every control

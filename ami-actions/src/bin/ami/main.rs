@@ -16,7 +16,6 @@ mod args;
 mod cmd;
 mod failure;
 mod interrupt;
-mod json;
 mod output;
 mod settings;
 mod suggest;

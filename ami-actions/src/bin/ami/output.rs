@@ -5,7 +5,7 @@ use std::io::{self, BufWriter, IsTerminal, Stdout, StdoutLock, Write};
 
 use ami_actions::Message;
 
-use crate::json;
+use ami_actions::json;
 
 /// Text or JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,7 +47,7 @@ impl Printer {
         match self.format {
             Format::Text => text_block(&mut self.line, msg),
             Format::Json => {
-                json::push_message(&mut self.line, msg);
+                json::write_message(&mut self.line, msg);
                 self.line.push(b'\n');
             }
         }
@@ -59,7 +59,7 @@ impl Printer {
         self.line.clear();
         match self.format {
             Format::Text => text_line(&mut self.line, msg),
-            Format::Json => json::push_message(&mut self.line, msg),
+            Format::Json => json::write_message(&mut self.line, msg),
         }
         self.line.push(b'\n');
         self.emit()
@@ -71,14 +71,8 @@ impl Printer {
             Format::Text => items.iter().try_for_each(|m| self.message(m)),
             Format::Json => {
                 self.line.clear();
-                self.line.push(b'[');
-                for (i, m) in items.iter().enumerate() {
-                    if i > 0 {
-                        self.line.push(b',');
-                    }
-                    json::push_message(&mut self.line, m);
-                }
-                self.line.extend_from_slice(b"]\n");
+                json::write_list(&mut self.line, items);
+                self.line.push(b'\n');
                 self.emit()
             }
         }
@@ -97,9 +91,9 @@ impl Printer {
                     if i > 0 {
                         self.line.push(b',');
                     }
-                    json::push_str(&mut self.line, name);
+                    json::write_str(&mut self.line, name);
                     self.line.push(b':');
-                    json::push_message(&mut self.line, m);
+                    json::write_message(&mut self.line, m);
                 }
                 self.line.extend_from_slice(b"}\n");
                 self.emit()
@@ -181,7 +175,7 @@ fn text_line(out: &mut Vec<u8>, msg: &Message) {
         }
         match h.value() {
             None => {
-                out.extend_from_slice(json::BARE_LINES_KEY.as_bytes());
+                out.extend_from_slice(json::LINES_KEY.as_bytes());
                 out.push(b'=');
                 push_token(out, h.name());
             }

@@ -17,8 +17,8 @@ use flate2::read::MultiGzDecoder;
 
 use crate::args::DecodeArgs;
 use crate::failure::Failure;
-use crate::json;
 use crate::output::Printer;
+use ami_actions::json;
 
 /// Reads FILE or stdin, gunzipping it if it is gzip.
 pub fn read_input(path: Option<&str>) -> Result<Vec<u8>, Failure> {
@@ -86,12 +86,12 @@ impl ClientFramer {
 /// One JSON line: `_dir` and `_t` first when given, then the message.
 fn print(printer: &mut Printer, dir: Option<(&str, f64)>, msg: &Message) -> Result<(), Failure> {
     let mut body = Vec::new();
-    json::push_message(&mut body, msg);
+    json::write_message(&mut body, msg);
     let mut line = Vec::with_capacity(body.len() + 32);
     match dir {
         Some((dir, t)) => {
             line.extend_from_slice(b"{\"_dir\":");
-            json::push_str(&mut line, dir);
+            json::write_str(&mut line, dir);
             let t = if t.is_finite() { t } else { 0.0 };
             line.extend_from_slice(format!(",\"_t\":{t:?}").as_bytes());
             if body.len() > 2 {

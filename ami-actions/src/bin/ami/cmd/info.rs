@@ -5,30 +5,26 @@ use ami_actions::meta;
 use ami_actions::typed::{ActionInfo, ParamInfo};
 
 use crate::failure::Failure;
-use crate::json;
 use crate::output::{Format, Printer};
 use crate::suggest;
 use crate::validate;
+use ami_actions::json;
 
 /// Lists every action with its since-versions and the releases that have it.
 pub fn actions(printer: &mut Printer) -> Result<(), Failure> {
     let mut out = Vec::new();
     match printer.format() {
         Format::Json => {
-            out.push(b'[');
-            for (i, a) in meta::ACTIONS.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
+            json::write_array(&mut out, meta::ACTIONS, |out, a| {
                 out.extend_from_slice(b"{\"name\":");
-                json::push_str(&mut out, a.name);
+                json::write_str(out, a.name);
                 out.extend_from_slice(b",\"since\":");
-                json::push_str_array(&mut out, a.since.iter().copied());
+                json::write_str_array(out, a.since.iter().copied());
                 out.extend_from_slice(b",\"releases\":");
-                json::push_str_array(&mut out, a.releases.iter().copied());
+                json::write_str_array(out, a.releases.iter().copied());
                 out.push(b'}');
-            }
-            out.extend_from_slice(b"]\n");
+            });
+            out.push(b'\n');
         }
         Format::Text => {
             let width = meta::ACTIONS.iter().map(|a| a.name.len()).max().unwrap_or(0);
@@ -166,53 +162,53 @@ fn param_notes(info: &ActionInfo, p: &ParamInfo) -> Vec<String> {
 fn help_json(info: &ActionInfo) -> Vec<u8> {
     let mut out = Vec::new();
     out.extend_from_slice(b"{\"name\":");
-    json::push_str(&mut out, info.name);
+    json::write_str(&mut out, info.name);
     out.extend_from_slice(b",\"since\":");
-    json::push_str_array(&mut out, info.since.iter().copied());
+    json::write_str_array(&mut out, info.since.iter().copied());
     out.extend_from_slice(b",\"releases\":");
-    json::push_str_array(&mut out, info.releases.iter().copied());
+    json::write_str_array(&mut out, info.releases.iter().copied());
     out.extend_from_slice(b",\"doc_url\":");
-    json::push_str(&mut out, info.doc_url);
+    json::write_str(&mut out, info.doc_url);
     out.extend_from_slice(b",\"params\":[");
     for (i, p) in info.params.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
         out.extend_from_slice(b"{\"name\":");
-        json::push_str(&mut out, p.name);
+        json::write_str(&mut out, p.name);
         out.extend_from_slice(
             format!(",\"required\":{},\"multiple\":{},\"default\":", p.required, p.multiple).as_bytes(),
         );
         match p.default {
-            Some(d) => json::push_str(&mut out, d),
+            Some(d) => json::write_str(&mut out, d),
             None => out.extend_from_slice(b"null"),
         }
         out.extend_from_slice(b",\"values\":");
-        json::push_str_array(&mut out, p.values.iter().copied());
+        json::write_str_array(&mut out, p.values.iter().copied());
         out.extend_from_slice(b",\"releases\":");
-        json::push_str_array(&mut out, p.releases.iter().copied());
+        json::write_str_array(&mut out, p.releases.iter().copied());
         out.push(b'}');
     }
     out.extend_from_slice(b"],\"list\":");
     match &info.list {
         Some(l) => {
             out.extend_from_slice(b"{\"items\":");
-            json::push_str_array(&mut out, l.items.iter().copied());
+            json::write_str_array(&mut out, l.items.iter().copied());
             out.extend_from_slice(b",\"complete\":");
-            json::push_str(&mut out, l.complete);
+            json::write_str(&mut out, l.complete);
             out.extend_from_slice(b",\"condition\":");
-            json::push_str(&mut out, l.condition);
+            json::write_str(&mut out, l.condition);
             out.push(b'}');
         }
         None => out.extend_from_slice(b"null"),
     }
     out.extend_from_slice(b",\"follow_up\":");
     match info.follow_up {
-        Some(e) => json::push_str(&mut out, e),
+        Some(e) => json::write_str(&mut out, e),
         None => out.extend_from_slice(b"null"),
     }
     out.extend_from_slice(b",\"response_fields\":");
-    json::push_str_array(&mut out, info.response_fields.iter().copied());
+    json::write_str_array(&mut out, info.response_fields.iter().copied());
     out.extend_from_slice(format!(",\"expects_response\":{}", info.expects_response).as_bytes());
     out.extend_from_slice(b"}\n");
     out

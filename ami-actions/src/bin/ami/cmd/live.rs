@@ -10,9 +10,9 @@ use ami_actions::service::{Service, ServiceOptions};
 use super::note;
 use crate::failure::{Failure, Stage};
 use crate::interrupt;
-use crate::json::{push_str, push_str_array};
 use crate::output::{Format, Printer};
 use crate::settings::Settings;
+use ami_actions::json::{write_array, write_str, write_str_array};
 
 /// How long `ami live` waits for the seed before giving up.
 const SEED_WAIT: Duration = Duration::from_secs(60);
@@ -95,13 +95,13 @@ impl<'a> Obj<'a> {
             self.out.push(b',');
         }
         self.first = false;
-        push_str(self.out, k);
+        write_str(self.out, k);
         self.out.push(b':');
         self.out
     }
     fn str(&mut self, k: &str, v: &str) -> &mut Self {
         let out = self.key(k);
-        push_str(out, v);
+        write_str(out, v);
         self
     }
     fn opt(&mut self, k: &str, v: Option<&str>) -> &mut Self {
@@ -132,7 +132,7 @@ impl<'a> Obj<'a> {
         }
     }
     fn strs<'s>(&mut self, k: &str, items: impl IntoIterator<Item = &'s String>) -> &mut Self {
-        push_str_array(self.key(k), items.into_iter().map(String::as_str));
+        write_str_array(self.key(k), items.into_iter().map(String::as_str));
         self
     }
     fn party(&mut self, prefix: &str, p: &Party) -> &mut Self {
@@ -145,17 +145,6 @@ impl<'a> Obj<'a> {
     fn end(&mut self) {
         self.out.push(b'}');
     }
-}
-
-fn array<T>(out: &mut Vec<u8>, items: impl IntoIterator<Item = T>, mut each: impl FnMut(&mut Vec<u8>, T)) {
-    out.push(b'[');
-    for (i, item) in items.into_iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        each(out, item);
-    }
-    out.push(b']');
 }
 
 fn channel_json(out: &mut Vec<u8>, c: &Channel) {
@@ -210,7 +199,7 @@ fn queue_json(out: &mut Vec<u8>, q: &Queue) {
     Obj::new(out)
         .str("name", &q.name)
         .object("members", |out| {
-            array(out, q.members.values(), |out, m| {
+            write_array(out, q.members.values(), |out, m| {
                 let mut o = Obj::new(out);
                 o.str("interface", &m.interface).opt("name", m.name.as_deref()).bool("paused", m.paused);
                 o.opt("paused_reason", m.paused_reason.as_deref()).bool("in_call", m.in_call);
@@ -222,7 +211,7 @@ fn queue_json(out: &mut Vec<u8>, q: &Queue) {
             })
         })
         .object("callers", |out| {
-            array(out, &q.callers, |out, c| {
+            write_array(out, &q.callers, |out, c| {
                 Obj::new(out)
                     .str("uniqueid", &c.uniqueid)
                     .str("channel", &c.channel)
@@ -238,17 +227,17 @@ fn queue_json(out: &mut Vec<u8>, q: &Queue) {
 
 fn snapshot_json(out: &mut Vec<u8>, s: &Snapshot) {
     Obj::new(out)
-        .object("channels", |out| array(out, s.channels.values(), |out, c| channel_json(out, c)))
-        .object("bridges", |out| array(out, s.bridges.values(), |out, b| bridge_json(out, b)))
-        .object("calls", |out| array(out, s.calls.values(), |out, c| call_json(out, c)))
-        .object("queues", |out| array(out, s.queues.values(), |out, q| queue_json(out, q)))
+        .object("channels", |out| write_array(out, s.channels.values(), |out, c| channel_json(out, c)))
+        .object("bridges", |out| write_array(out, s.bridges.values(), |out, b| bridge_json(out, b)))
+        .object("calls", |out| write_array(out, s.calls.values(), |out, c| call_json(out, c)))
+        .object("queues", |out| write_array(out, s.queues.values(), |out, q| queue_json(out, q)))
         .object("conferences", |out| {
-            array(out, s.conferences.values(), |out, c| {
+            write_array(out, s.conferences.values(), |out, c| {
                 Obj::new(out).str("name", &c.name).strs("channels", &c.channels).end()
             })
         })
         .object("parked", |out| {
-            array(out, s.parked.values(), |out, p| {
+            write_array(out, s.parked.values(), |out, p| {
                 Obj::new(out)
                     .str("uniqueid", &p.uniqueid)
                     .str("channel", &p.channel)
@@ -306,8 +295,8 @@ fn change_json(out: &mut Vec<u8>, change: &Change) {
         }
         Change::Resynced { ended, started } => o
             .str("change", "resynced")
-            .object("ended", |out| array(out, ended, |out, c| call_json(out, c)))
-            .object("started", |out| array(out, started, |out, c| call_json(out, c))),
+            .object("ended", |out| write_array(out, ended, |out, c| call_json(out, c)))
+            .object("started", |out| write_array(out, started, |out, c| call_json(out, c))),
         _ => o.str("change", "other"),
     };
     o.end();
