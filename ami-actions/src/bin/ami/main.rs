@@ -9,8 +9,8 @@
 //!
 //! Modules, one job each: [`args`] (the command line), [`settings`]
 //! (connection settings from flags and the environment), [`validate`]
-//! (the action against the metadata), [`output`] and [`json`] (text and
-//! JSON), [`cmd`] (the subcommands), [`failure`] (exit codes).
+//! (the action against the metadata), [`output`] (text, and JSON through
+//! the library's `ami_actions::json`), [`cmd`] (the subcommands), [`failure`] (exit codes).
 
 mod args;
 mod cmd;
